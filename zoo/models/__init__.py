@@ -1,0 +1,48 @@
+"""GAN families. Each family registers its generator, discriminator and named presets here."""
+
+from __future__ import annotations
+
+import importlib
+
+FAMILIES = {
+    "sngan": "zoo.models.sngan",
+}
+
+
+def get_family(name: str):
+    """The module of family `name` (has Generator / Discriminator classes and PRESETS)."""
+    if name not in FAMILIES:
+        raise KeyError(f"unknown family {name!r}; known: {sorted(FAMILIES)}")
+    return importlib.import_module(FAMILIES[name])
+
+
+def build_from_preset(family: str, preset: str, **overrides):
+    """(generator, discriminator) of `family` at named size `preset`; `overrides` update both configs."""
+    module = get_family(family)
+    if preset not in module.PRESETS:
+        raise KeyError(f"unknown preset {preset!r} for {family}; known: {sorted(module.PRESETS)}")
+    spec = module.PRESETS[preset]
+    g_cls, d_cls = _classes(module)
+    g = g_cls(**{**spec["generator"], **overrides.get("generator", {})})
+    d = d_cls(**{**spec["discriminator"], **overrides.get("discriminator", {})})
+    return g, d
+
+
+def _classes(module):
+    g = [getattr(module, n) for n in module.__all__ if n.endswith("Generator")]
+    d = [getattr(module, n) for n in module.__all__ if n.endswith("Discriminator")]
+    return g[0], d[0]
+
+
+def class_path(obj) -> str:
+    """'module.ClassName' of a model class or instance, as written into manifests."""
+    cls = obj if isinstance(obj, type) else type(obj)
+    return f"{cls.__module__.rsplit('.', 1)[0] if cls.__module__.count('.') > 2 else cls.__module__}.{cls.__name__}"
+
+
+def import_class(path: str):
+    """Inverse of `class_path`: 'zoo.models.sngan.SNGANGenerator' -> the class (zoo classes only)."""
+    if not path.startswith("zoo."):
+        raise ValueError(f"refusing to import {path!r}: only zoo.* model classes can be loaded")
+    module, _, name = path.rpartition(".")
+    return getattr(importlib.import_module(module), name)
