@@ -1,0 +1,27 @@
+"""zoo: a TensorFlow 2 / Keras 3 model zoo of GANs with real pretrained assets.
+
+    import zoo
+    g = zoo.load("sngan-fmnist-32")
+    zoo.save_image_grid(g.sample(16, seed=0), "grid.png")
+"""
+
+from zoo.images import save_image_grid, save_video_grid
+from zoo.version import __version__
+
+_LAZY = {
+    "list_pretrained": ("zoo.hub", "list_pretrained"),
+    "load": ("zoo.hub", "load"),
+    "export_serving": ("zoo.export", "export_serving"),
+}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+
+        module, attr = _LAZY[name]
+        return getattr(importlib.import_module(module), attr)
+    raise AttributeError(f"module 'zoo' has no attribute {name!r}")
+
+
+__all__ = ["__version__", "export_serving", "list_pretrained", "load", "save_image_grid", "save_video_grid"]
