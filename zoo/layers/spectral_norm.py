@@ -61,6 +61,14 @@ class _SpectralNormMixin:
         """Current estimate of the largest singular value (no update)."""
         return spectral_normalize(self.kernel, self.sn_u, self.power_iterations, self.eps)[2]
 
+    # Dense / Conv2D write only their own kernel and bias (quantization-aware formats); use the generic
+    # Layer format, which writes every variable of the layer (kernel, bias, sn_u) in creation order.
+    def save_own_variables(self, store):
+        keras.layers.Layer.save_own_variables(self, store)
+
+    def load_own_variables(self, store):
+        keras.layers.Layer.load_own_variables(self, store)
+
     def _sn_config(self):
         return {"power_iterations": self.power_iterations, "eps": self.eps}
 
