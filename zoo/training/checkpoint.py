@@ -1,0 +1,38 @@
+"""Checkpoints of a training run: every variable of G, D, EMA G and both optimizers (incl. the step).
+
+Variables are saved as explicit flat maps keyed by position and path rather than through object-graph
+tracking, because Keras 3 layer lists (e.g. a model's `self.blocks`) are not followed by tf.train.Checkpoint:
+relying on it silently drops non-trainable state such as spectral-norm `u` vectors and BN moving statistics.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+import tensorflow as tf
+
+
+class VariableMap(tf.Module):
+    """A trackable {"0000/<path>": variable} map of a model's or optimizer's variables."""
+
+    def __init__(self, variables, name=None):
+        super().__init__(name=name)
+        self.variables_by_key = {f"{i:04d}/{v.path}": v for i, v in enumerate(variables)}
+
+
+def make_checkpoint(trainer) -> tf.train.Checkpoint:
+    return tf.train.Checkpoint(
+        generator=VariableMap(trainer.generator.weights),
+        discriminator=VariableMap(trainer.discriminator.weights),
+        ema_generator=VariableMap(trainer.ema_generator.weights),
+        g_optimizer=VariableMap(trainer.g_optimizer.variables),
+        d_optimizer=VariableMap(trainer.d_optimizer.variables),
+    )
+
+
+def make_manager(checkpoint, workdir: str, chief: bool, max_to_keep: int, task_id: int = 0):
+    """CheckpointManager writing to `<workdir>/checkpoints` on the chief; other workers (who must save too
+    under MultiWorkerMirroredStrategy) write to a throw-away temp directory."""
+    directory = os.path.join(workdir, "checkpoints") if chief else tempfile.mkdtemp(prefix=f"zoo-worker{task_id}-")
+    return tf.train.CheckpointManager(checkpoint, directory, max_to_keep=max_to_keep)

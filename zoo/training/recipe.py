@@ -1,0 +1,89 @@
+"""The recipe type: one frozen dataclass holds every hyperparameter of a run."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import os
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class TrainRecipe:
+    """Every setting of one training run. A recipe file under `recipes/` defines `RECIPE = TrainRecipe(...)`
+    with every field written out, and a module docstring saying what it reproduces.
+
+    Args:
+        name: the published model name, `<arch>-<dataset>-<res>[.<tag>]`.
+        family, preset: architecture family and named size (`zoo.models.build_from_preset`).
+        generator_overrides, discriminator_overrides: config entries replacing the preset's.
+        dataset, split: `zoo.data.load_arrays(dataset, split)`.
+        loss: adversarial loss name (`zoo.losses.LOSSES`).
+        batch_size: global batch of one discriminator / generator update (all replicas).
+        n_dis: discriminator updates per generator update.
+        steps: generator updates of the full run.
+        g_lr, d_lr, beta_1, beta_2: Adam settings of G and D (separate learning rates = TTUR).
+        ema_decay, ema_start: EMA of G's weights.
+        gp_lambda, r1_gamma: gradient penalties (0 = off).
+        seed: seed of data order, latents and initialization.
+        checkpoint_every, sample_every, log_every: intervals in steps.
+        keep_checkpoints: how many checkpoints to keep.
+        deterministic: enable TF op determinism (bit-identical resume).
+        jit_compile: XLA-compile the step function.
+    """
+
+    name: str
+    family: str
+    preset: str
+    dataset: str
+    split: str
+    loss: str
+    batch_size: int
+    n_dis: int
+    steps: int
+    g_lr: float
+    d_lr: float
+    beta_1: float
+    beta_2: float
+    ema_decay: float
+    ema_start: int
+    seed: int
+    checkpoint_every: int
+    sample_every: int
+    log_every: int
+    gp_lambda: float = 0.0
+    r1_gamma: float = 0.0
+    keep_checkpoints: int = 3
+    deterministic: bool = True
+    jit_compile: bool = False
+    generator_overrides: dict = field(default_factory=dict)
+    discriminator_overrides: dict = field(default_factory=dict)
+
+    def replace(self, **changes) -> "TrainRecipe":
+        return dataclasses.replace(self, **changes)
+
+    def smoke(self) -> "TrainRecipe":
+        """A tiny version of this run for tests: the same code path, 16-channel models, a few steps."""
+        return self.replace(
+            steps=4, batch_size=4, checkpoint_every=2, sample_every=2, log_every=1, ema_start=0,
+            generator_overrides={**self.generator_overrides, "channels": 16},
+            discriminator_overrides={**self.discriminator_overrides, "channels": 16},
+        )
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+def load_recipe(path: str, smoke: bool = False) -> TrainRecipe:
+    """Import `RECIPE` from a recipe file (by path); `smoke=True` returns its `smoke()` variant."""
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"recipe file not found: {path}")
+    spec = importlib.util.spec_from_file_location(f"zoo_recipe_{os.path.basename(path)[:-3]}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    recipe = getattr(module, "RECIPE", None)
+    if not isinstance(recipe, TrainRecipe):
+        raise ValueError(f"{path} must define RECIPE = zoo.training.TrainRecipe(...)")
+    if smoke:
+        return module.smoke() if hasattr(module, "smoke") else recipe.smoke()
+    return recipe
