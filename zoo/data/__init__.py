@@ -1,17 +1,107 @@
-"""Datasets as in-memory uint8 arrays plus tf.data pipelines. `load_arrays(name, split)` is the entry point."""
+"""Datasets as in-memory uint8 arrays plus tf.data pipelines. `load_arrays(name, split)` is the entry point.
+
+Names:
+  'fmnist'          Fashion-MNIST, 32x32x1, 10 classes (Debian `dataset-fashion-mnist`)     zoo.data.fmnist
+  'emoji'           Noto Color Emoji, 64x64x3, no labels (Debian `fonts-noto-color-emoji`)   zoo.data.emoji
+  'folder:<path>'   a folder of images, one subfolder per class or none                     zoo.data.folder
+  'tfds:<name>'     any TFDS image dataset, e.g. 'tfds:cifar10' or offline 'tfds:zoo_fmnist' zoo.data.tfds_dataset
+Keyword arguments go to the loader (e.g. `resolution=`, `channels=`, `data_dir=`).
+"""
 
 from __future__ import annotations
 
-from zoo.data.errors import DatasetNotFoundError
+import os
+
+from zoo.data import emoji as _emoji
+from zoo.data import fmnist as _fmnist
+from zoo.data import folder as _folder
+from zoo.data.errors import DatasetNotFoundError, UnreadableImageError
+from zoo.data.emoji import load_emoji
 from zoo.data.fmnist import load_fmnist
+from zoo.data.folder import load_image_folder
+from zoo.data.idx import read_idx_shape
+
+NAMED = ("fmnist", "emoji")
+PREFIXES = ("folder:", "tfds:")
+
+
+def parse_name(name: str) -> tuple[str, str]:
+    """('fmnist', '') / ('emoji', '') / ('folder', path) / ('tfds', tfds name) for a dataset name."""
+    if name in NAMED:
+        return name, ""
+    for prefix in PREFIXES:
+        if name.startswith(prefix) and len(name) > len(prefix):
+            return prefix[:-1], name[len(prefix):]
+    raise KeyError(f"unknown dataset {name!r}; expected one of {list(NAMED)} or 'folder:<path>' or 'tfds:<name>'")
 
 
 def load_arrays(name: str, split: str = "train", **kwargs):
-    """(images uint8 NHWC, labels int64 or None) of dataset `name` ('fmnist', ...) and split."""
-    loaders = {"fmnist": load_fmnist}
-    if name not in loaders:
-        raise KeyError(f"unknown dataset {name!r}; known: {sorted(loaders)}")
-    return loaders[name](split=split, **kwargs)
+    """(images uint8 NHWC, labels int64 (N,) or None) of dataset `name` and `split` (see the module docstring)."""
+    kind, arg = parse_name(name)
+    if kind == "fmnist":
+        return load_fmnist(split=split, **kwargs)
+    if kind == "emoji":
+        return load_emoji(split=split, **kwargs)
+    if kind == "folder":
+        return load_image_folder(arg, split=split, **kwargs)
+    from zoo.data.tfds_dataset import load_tfds
+
+    return load_tfds(arg, split=split, **kwargs)
 
 
-__all__ = ["DatasetNotFoundError", "load_arrays", "load_fmnist"]
+def _fmnist_info(pad_to: int = 32, directory: str | None = None) -> dict:
+    directory = directory or _fmnist.data_dir()
+    counts = {}
+    for split, prefix in _fmnist.SPLITS.items():
+        path = os.path.join(directory, f"{prefix}-labels-idx1-ubyte.gz")
+        if not os.path.exists(path):
+            raise DatasetNotFoundError(_fmnist.INSTALL_HINT.format(dir=directory, env=_fmnist.ENV_VAR))
+        counts[split] = read_idx_shape(path)[0]
+    return {"num_classes": _fmnist.NUM_CLASSES, "resolution": [pad_to, pad_to], "channels": 1,
+            "splits": list(counts), "num_examples": counts}
+
+
+def _emoji_info(resolution=_emoji.DEFAULT_RESOLUTION, font: str | None = None, cache_dir: str | None = None) -> dict:
+    from zoo.data.resize import as_size
+
+    del cache_dir  # accepted so that `load_arrays` keyword arguments can be passed unchanged
+    counts = _emoji.num_examples(font)
+    return {"num_classes": None, "resolution": list(as_size(resolution)), "channels": 3,
+            "splits": list(counts), "num_examples": counts}
+
+
+def _folder_info(path: str, resolution=None, channels: int = 3) -> dict:
+    from PIL import Image
+
+    from zoo.data.resize import as_size
+
+    files, _, class_names = _folder.list_image_folder(path)
+    size = as_size(resolution)
+    if size is None:
+        with Image.open(files[0]) as image:
+            size = (image.height, image.width)
+    return {"num_classes": len(class_names) or None, "resolution": list(size), "channels": channels,
+            "splits": list(_folder.SPLITS), "num_examples": {_folder.SPLITS[0]: len(files)}}
+
+
+def dataset_info(name: str, **kwargs) -> dict:
+    """{'num_classes': int or None, 'resolution': [H, W], 'channels': int, 'splits': [...],
+    'num_examples': {split: n}} of dataset `name`, as written into manifests; images are not decoded.
+
+    Takes the `load_arrays` keyword arguments that change these numbers (`resolution`, `channels`, `pad_to`,
+    `data_dir`, ...). For 'folder:' without `resolution` the size is the first image's.
+    """
+    kind, arg = parse_name(name)
+    if kind == "fmnist":
+        return _fmnist_info(**kwargs)
+    if kind == "emoji":
+        return _emoji_info(**kwargs)
+    if kind == "folder":
+        return _folder_info(arg, **kwargs)
+    from zoo.data.tfds_dataset import tfds_info
+
+    return tfds_info(arg, **kwargs)
+
+
+__all__ = ["DatasetNotFoundError", "UnreadableImageError", "dataset_info", "load_arrays", "load_emoji",
+           "load_fmnist", "load_image_folder", "parse_name"]

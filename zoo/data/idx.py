@@ -32,3 +32,16 @@ def read_idx(path: str) -> np.ndarray:
     opener = gzip.open if path.endswith(".gz") else open
     with opener(path, "rb") as f:
         return parse_idx(f.read())
+
+
+def read_idx_shape(path: str) -> tuple[int, ...]:
+    """The dims of an IDX file, read from its header only (the payload is not decompressed)."""
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rb") as f:
+        head = f.read(4)
+        if len(head) < 4 or head[0] != 0 or head[1] != 0 or head[2] not in _DTYPES:
+            raise ValueError(f"{path} is not an IDX file (bad magic {head!r})")
+        dims = f.read(4 * head[3])
+    if len(dims) != 4 * head[3]:
+        raise ValueError(f"{path}: truncated IDX header")
+    return tuple(int.from_bytes(dims[4 * i:4 * i + 4], "big") for i in range(head[3]))
