@@ -29,7 +29,7 @@ ENV_VAR = "ZOO_EMOJI_FONT"
 SPLITS = ("train", "test")
 TEST_EVERY = 10
 DEFAULT_RESOLUTION = 64
-CACHE_FORMAT = 1  # bump when the decoding changes, so old cache files are not reused
+CACHE_FORMAT = 2  # bump when the decoding changes, so old cache files are not reused
 INSTALL_HINT = ("Noto Color Emoji font not found at {path}. Install it with `apt-get install fonts-noto-color-emoji` "
                 "(as root), or `apt-get download fonts-noto-color-emoji && dpkg -x fonts-noto-color-emoji_*.deb DIR` "
                 "and set {env}=DIR/usr/share/fonts/truetype/noto/{file}.")

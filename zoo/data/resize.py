@@ -60,7 +60,9 @@ def fit(image: Image.Image, size: tuple[int, int] | None) -> Image.Image:
     if size is None or (image.height, image.width) == tuple(size):
         return image
     box = center_crop_box(image.width, image.height, size)
-    return image.resize((size[1], size[0]), resample=RESAMPLE, box=box)
+    if box != (0, 0, image.width, image.height):
+        image = image.crop(box)  # crop first: `resize(box=...)` would blend in pixels from outside the box
+    return image.resize((size[1], size[0]), resample=RESAMPLE)
 
 
 def to_array(image: Image.Image, channels: int, size: tuple[int, int] | None) -> np.ndarray:
