@@ -28,16 +28,27 @@ def emoji_cache(tmp_path_factory):
 
 @pytest.fixture
 def no_network(monkeypatch):
-    """Fail the test on any socket connection, GCS lookup or TFDS download."""
+    """Fail the test on any socket connection, GCS access (`gs://` paths) or TFDS download."""
+    import tensorflow as tf
     from tensorflow_datasets.core import download
     from tensorflow_datasets.core.utils import gcs_utils
 
     def refuse(*args, **kwargs):
         raise AssertionError(f"network access attempted: {args!r:.200}")
 
+    def local_only(function):
+        def guarded(path, *args, **kwargs):
+            if str(path).startswith("gs://"):
+                refuse(path)
+            return function(path, *args, **kwargs)
+        return guarded
+
+    monkeypatch.setattr(gcs_utils, "_is_gcs_disabled", False)  # as in TFDS versions that use GCS by default
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
-    for name in ("is_dataset_on_gcs", "gcs_dataset_info_files", "download_gcs_dataset", "gcs_listdir"):
+    for name in ("exists", "download_gcs_dataset", "download_gcs_folder"):
         monkeypatch.setattr(gcs_utils, name, refuse)
+    for name in ("exists", "glob", "isdir", "listdir"):
+        monkeypatch.setattr(tf.io.gfile, name, local_only(getattr(tf.io.gfile, name)))
     for name in ("download", "download_and_extract", "download_kaggle_data"):
         monkeypatch.setattr(download.DownloadManager, name, refuse)

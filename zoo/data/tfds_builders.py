@@ -3,8 +3,10 @@
 Importing this module registers both names, so that offline
     tfds.load("zoo_fmnist", split="train", data_dir=...)            # or "zoo_fmnist/small", "zoo_emoji", ...
 prepares the dataset once from the Debian files (`zoo.data.fmnist`, `zoo.data.emoji`) and then reads it like
-any TFDS dataset. `_split_generators` never touches the download manager, and `download_and_prepare`
-always runs with `try_download_gcs=False`, so nothing is looked up on the network.
+any TFDS dataset. `_split_generators` never touches the download manager, `download_and_prepare` always runs with
+`try_download_gcs=False` and the DatasetInfo skips the GCS metadata lookup, so nothing is looked up on the
+network, whatever the TFDS version's GCS default. TFDS stores examples in its own deterministic order (by a
+hash of the key, the example's index in the source split), not in the source order.
 
 Configs: `full` (default, every example) and `small` (the first 1,000 examples of each split, for tests and
 smoke runs). `ZooConfig(name=..., max_examples=n)` makes any other prefix.
@@ -32,6 +34,13 @@ CONFIGS = [
     ZooConfig(name="full", description="every example"),
     ZooConfig(name="small", description="the first 1,000 examples of each split", max_examples=1000),
 ]
+
+
+class LocalDatasetInfo(tfds.core.DatasetInfo):
+    """DatasetInfo that never looks for published metadata on GCS (TFDS versions with GCS enabled would)."""
+
+    def initialize_from_bucket(self) -> None:
+        pass
 
 
 class LocalBuilder(tfds.core.GeneratorBasedBuilder, skip_registration=True):
@@ -74,7 +83,8 @@ class ZooFmnist(LocalBuilder):
     name = "zoo_fmnist"
 
     def _info(self) -> tfds.core.DatasetInfo:
-        return self.dataset_info_from_configs(
+        return LocalDatasetInfo(
+            builder=self,
             description=fmnist.__doc__,
             features=tfds.features.FeaturesDict({
                 "image": tfds.features.Image(shape=(32, 32, 1)),
@@ -95,7 +105,8 @@ class ZooEmoji(LocalBuilder):
     name = "zoo_emoji"
 
     def _info(self) -> tfds.core.DatasetInfo:
-        return self.dataset_info_from_configs(
+        return LocalDatasetInfo(
+            builder=self,
             description=emoji.__doc__,
             features=tfds.features.FeaturesDict({"image": tfds.features.Image(shape=(64, 64, 3))}),
             homepage="https://github.com/googlefonts/noto-emoji",
