@@ -113,3 +113,9 @@ def test_only_train_split(tmp_path):
 def test_bad_names():
     with pytest.raises(KeyError, match="folder:<path>"):
         load_arrays("folder:")
+
+
+def test_16_bit_grayscale_is_scaled_not_clipped(tmp_path):
+    Image.fromarray(np.array([[0, 32896, 65535]], np.uint16)).save(tmp_path / "deep.png")
+    images, _ = load_image_folder(str(tmp_path), channels=1)
+    assert images[0, 0, :, 0].tolist() == [0, 128, 255]

@@ -1,8 +1,9 @@
 """Image conversions shared by the loaders: channels on a white background, center crop, Lanczos resize.
 
 Every loader in `zoo.data` turns a decoded image into training data the same way:
-1. `to_channels`: transparent pixels are composited over opaque white (straight alpha,
-   `Image.alpha_composite`), then converted to 1 (`L`, ITU-R 601-2 luma), 3 (`RGB`) or 4 (`RGBA`) channels;
+1. `to_channels`: 16-bit grayscale is scaled to 8 bits, transparent pixels are composited over opaque white
+   (straight alpha, `Image.alpha_composite`), then converted to 1 (`L`, ITU-R 601-2 luma), 3 (`RGB`) or 4
+   (`RGBA`) channels;
 2. `fit`: center crop to the target aspect ratio (never pad, never stretch), then resize with PIL's
    antialiased Lanczos filter (`Image.Resampling.LANCZOS`, a = 3), rounded to uint8.
 Reference: Pillow handbook, "Filters" (https://pillow.readthedocs.io/en/stable/handbook/concepts.html#filters).
@@ -34,10 +35,22 @@ def has_alpha(image: Image.Image) -> bool:
     return image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info
 
 
+def to_8bit(image: Image.Image) -> Image.Image:
+    """16-bit grayscale (modes I;16*, or I with values above 255) scaled to 8-bit `L` by round(v / 257);
+    PIL's own `convert` would clip them at 255 instead."""
+    if not (image.mode.startswith("I;16") or image.mode == "I"):
+        return image
+    values = np.asarray(image).astype(np.int64)
+    if image.mode == "I" and values.max(initial=0) <= 255:
+        return Image.fromarray(np.clip(values, 0, 255).astype(np.uint8))
+    return Image.fromarray(np.clip(np.rint(values / 257.0), 0, 255).astype(np.uint8))
+
+
 def to_channels(image: Image.Image, channels: int) -> Image.Image:
     """`image` with `channels` channels (1, 3 or 4); for 1 and 3, transparency is composited over white."""
     if channels not in MODES:
         raise ValueError(f"channels must be one of {sorted(MODES)}, got {channels!r}")
+    image = to_8bit(image)
     if channels == 4:
         return image.convert("RGBA")
     if has_alpha(image):
