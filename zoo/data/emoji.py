@@ -36,7 +36,10 @@ INSTALL_HINT = ("Noto Color Emoji font not found at {path}. Install it with `apt
 
 
 def font_path(font: str | None = None) -> str:
-    """Path of the font: `font`, else `$ZOO_EMOJI_FONT`, else the Debian path; a directory means `<dir>/NotoColorEmoji.ttf`."""
+    """Path of the font: `font`, else `$ZOO_EMOJI_FONT`, else the Debian path.
+
+    A directory stands for `<dir>/NotoColorEmoji.ttf`. Raises DatasetNotFoundError naming the package if missing.
+    """
     path = font or os.environ.get(ENV_VAR) or DEFAULT_FONT
     if os.path.isdir(path):
         path = os.path.join(path, FONT_FILE)
