@@ -1,0 +1,170 @@
+"""`export_serving`: a generator as a TF Serving model directory whose signatures need no zoo code.
+
+Layout written (the one TF Serving watches): `<directory>/<version>/saved_model.pb` + `variables/`.
+
+Signatures (every input is typed and shaped: a wrong dtype or shape is refused at call time):
+
+- `serving_default(z float32[N, latent_dim] [, labels int32[N]] [, truncation float32[]])`
+  -> `{"images": uint8[N, H, W, C]}` (video generators: `[N, T, H, W, C]`).
+  `labels` only for class-conditional generators (`num_classes > 0`); `truncation` only for families whose
+  `call` takes a `truncation` argument (e.g. w-space truncation). z-space truncation (BigGAN) is the client's
+  choice of z.
+- `sample(seed int64[], num int32[] [, labels int32[num]] [, truncation float32[]])` -> `{"images": ...}`:
+  z is drawn by TensorFlow's stateless RNG, `tf.random.stateless_normal([num, latent_dim], seed=[seed, 0])`,
+  so the same seed gives the same images on every call and server, but NOT the images of
+  `g.sample(num, seed)`, whose z comes from NumPy (`zoo.models.latents.sample_latents`).
+
+uint8 conversion is `zoo.images.to_uint8` written in TF ops: `clip(round_half_to_even((x + 1) * 127.5), 0, 255)`
+in float32, bit-identical to the NumPy version for the same float input.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import shutil
+import tempfile
+
+import tensorflow as tf
+
+
+def to_uint8_tf(x: tf.Tensor) -> tf.Tensor:
+    """`zoo.images.to_uint8` in TF ops: [-1, 1] float -> uint8; tf.round rounds half to even like np.rint."""
+    x = tf.cast(x, tf.float32)
+    return tf.cast(tf.clip_by_value(tf.round((x + 1.0) * 127.5), 0.0, 255.0), tf.uint8)
+
+
+def supports_truncation(generator) -> bool:
+    """True when the generator's `call` takes a `truncation` argument."""
+    return "truncation" in inspect.signature(generator.call).parameters
+
+
+class ServingModule(tf.Module):
+    """A `tf.Module` holding a generator's variables and its two serving functions.
+
+    Args:
+        generator: a built `zoo.models.base.GANGenerator`.
+
+    Example:
+        >>> module = ServingModule(g)
+        >>> module.serving_default(tf.zeros([2, g.latent_dim]))["images"].dtype
+        tf.uint8
+    """
+
+    def __init__(self, generator):
+        super().__init__(name="zoo_generator")
+        # a bound method is not trackable: the Keras object graph stays out of the SavedModel, only the
+        # variables (listed below) and the traced functions are saved
+        self._call_generator = generator.__call__
+        self.model_variables = list(generator.variables)
+        self.latent_dim = int(generator.latent_dim)
+        self.num_classes = int(generator.num_classes)
+        self.truncation = supports_truncation(generator)
+        self.serving_default = tf.function(self._serving_fn(), input_signature=self._specs(z=True), autograph=False)
+        self.sample = tf.function(self._sample_fn(), input_signature=self._specs(z=False), autograph=False)
+
+    def _specs(self, z: bool) -> list:
+        if z:
+            specs = [tf.TensorSpec([None, self.latent_dim], tf.float32, name="z")]
+        else:
+            specs = [tf.TensorSpec([], tf.int64, name="seed"), tf.TensorSpec([], tf.int32, name="num")]
+        if self.num_classes:
+            specs.append(tf.TensorSpec([None], tf.int32, name="labels"))
+        if self.truncation:
+            specs.append(tf.TensorSpec([], tf.float32, name="truncation"))
+        return specs
+
+    def _generate(self, z, labels=None, truncation=None):
+        if labels is not None:
+            labels = self._check_labels(labels, tf.shape(z)[0])
+        kwargs = {"truncation": truncation} if truncation is not None else {}
+        images = self._call_generator(z, labels=labels, training=False, **kwargs)
+        return {"images": to_uint8_tf(images)}
+
+    def _check_labels(self, labels, batch):
+        checks = [
+            tf.debugging.assert_equal(tf.shape(labels)[0], batch,
+                                      message="labels must have one entry per sample (shape [N])"),
+            tf.debugging.assert_non_negative(labels, message="labels must be >= 0"),
+            tf.debugging.assert_less(labels, tf.constant(self.num_classes, tf.int32),
+                                     message=f"labels must be < num_classes = {self.num_classes}"),
+        ]
+        with tf.control_dependencies(checks):
+            return tf.identity(labels)
+
+    def _split(self, extra):
+        labels = extra[0] if self.num_classes else None
+        truncation = extra[-1] if self.truncation else None
+        return labels, truncation
+
+    def _serving_fn(self):
+        def serving_default(z, *extra):
+            return self._generate(z, *self._split(extra))
+        return _typed(serving_default, self._specs(z=True))
+
+    def _sample_fn(self):
+        def sample(seed, num, *extra):
+            check = tf.debugging.assert_positive(num, message="num must be >= 1")
+            with tf.control_dependencies([check]):
+                shape = tf.stack([num, tf.constant(self.latent_dim, tf.int32)])
+            z = tf.random.stateless_normal(shape, seed=tf.stack([seed, tf.constant(0, tf.int64)]), dtype=tf.float32)
+            return self._generate(z, *self._split(extra))
+        return _typed(sample, self._specs(z=False))
+
+
+def _typed(fn, specs):
+    """`fn(*args)` as a function whose parameters are named after `specs` (they become the signature's input
+    keys) and whose inputs are shape-checked at run time: a signature called through its SavedModel wrapper
+    checks dtypes but not shapes, so `tf.ensure_shape` refuses e.g. z of the wrong latent size with a clear
+    message instead of a matrix-size error deep inside the network."""
+    names = [spec.name for spec in specs]
+    params = [inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD) for n in names]
+
+    def wrapper(*args, **kwargs):
+        bound = wrapper.__signature__.bind(*args, **kwargs)
+        checked = [tf.ensure_shape(bound.arguments[spec.name], spec.shape, name=f"check_{spec.name}_shape")
+                   for spec in specs]
+        return fn(*checked)
+
+    wrapper.__signature__ = inspect.Signature(params)
+    wrapper.__name__ = fn.__name__
+    return wrapper
+
+
+def export_serving(generator, directory: str, version: int = 1, overwrite: bool = False) -> str:
+    """Write `generator` as the TF Serving model `<directory>/<version>/`; returns that path.
+
+    The version folder is written to a temporary sibling and renamed into place, so a server watching
+    `directory` never sees a half-written version.
+
+    Args:
+        generator: a built zoo generator (e.g. `zoo.load(name)`).
+        directory: the model's base directory (TF Serving's `--model_base_path`).
+        version: positive integer version number.
+        overwrite: replace an existing `<directory>/<version>` (refused otherwise).
+
+    Example:
+        >>> zoo.export_serving(zoo.load("sngan-fmnist-32"), "serving/sngan-fmnist-32", version=1)
+        'serving/sngan-fmnist-32/1'
+    """
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise ValueError(f"version must be a positive integer (TF Serving version folder), got {version!r}")
+    target = os.path.join(directory, str(version))
+    if os.path.exists(target) and not overwrite:
+        raise FileExistsError(f"{target} already exists; pass overwrite=True (CLI: a new --version) to replace it")
+    if not getattr(generator, "built", False) or not generator.variables:
+        raise ValueError(f"{type(generator).__name__} is not built; call generator.build_for_inputs() first")
+    module = ServingModule(generator)
+    signatures = {"serving_default": module.serving_default.get_concrete_function(),
+                  "sample": module.sample.get_concrete_function()}
+    os.makedirs(directory, exist_ok=True)
+    tmp = tempfile.mkdtemp(prefix=f".tmp-{version}-", dir=directory)
+    try:
+        tf.saved_model.save(module, tmp, signatures=signatures)
+        if os.path.exists(target):
+            shutil.rmtree(target)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            shutil.rmtree(tmp)
+    return target

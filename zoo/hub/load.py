@@ -1,0 +1,121 @@
+"""`zoo.load(name)`: a pretrained generator (or discriminator) with every file checked against its sha256.
+
+Where the files come from, first match wins:
+1. the local registry folder `weights_manifest/<name>/` when it holds every file of the manifest (offline);
+2. the Hugging Face Hub repo `hub.repo_id` at the pinned commit `hub.revision`, through
+   `huggingface_hub.snapshot_download` (needs network the first time; afterwards, and with
+   `HF_HUB_OFFLINE=1`, it is served from the HF cache `models--<org>--<name>/snapshots/<revision>/`).
+
+The manifest that is trusted is always the local registry's; files from the Hub are checked against it.
+Nothing is unpickled: config.json is JSON and the weights are Keras HDF5 weight files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+from zoo.hub.manifest import CONFIG_FILE, sha256_file
+from zoo.hub.registry import get_entry
+
+PARTS = {"generator": "generator.weights.h5", "discriminator": "discriminator.weights.h5"}
+
+
+class ChecksumError(ValueError):
+    """A model file whose sha256 differs from its manifest (tampered, truncated or replaced)."""
+
+
+def verify_files(folder: str, files: dict) -> None:
+    """Check every `{filename: {"sha256", "size"}}` entry against the file in `folder`.
+
+    Raises FileNotFoundError for a missing file, ChecksumError naming the file and both hashes otherwise.
+    """
+    for filename in sorted(files):
+        expected = files[filename]
+        path = os.path.join(folder, filename)
+        if not os.path.isfile(path):
+            raise FileNotFoundError(f"{path} is missing; the manifest lists {filename} "
+                                    f"(sha256 {expected['sha256']}, {expected['size']} bytes)")
+        actual = sha256_file(path)
+        if actual != expected["sha256"]:
+            size = os.path.getsize(path)
+            raise ChecksumError(f"{filename} in {folder} failed its sha256 check: expected {expected['sha256']} "
+                                f"({expected['size']} bytes), got {actual} ({size} bytes); the file is corrupt, "
+                                f"truncated or not the published one: delete it and fetch it again")
+
+
+def missing_files(folder: str, files: dict) -> list[str]:
+    """Files of the manifest that are not present in `folder`."""
+    return sorted(f for f in files if not os.path.isfile(os.path.join(folder, f)))
+
+
+def download_snapshot(manifest: dict) -> str:
+    """The folder of `manifest`'s files from the Hub at the pinned revision (or from the HF cache offline).
+
+    Needs network unless the HF cache already holds that revision.
+    """
+    hub = manifest["hub"]
+    if hub["revision"] is None:
+        raise FileNotFoundError(f"{manifest['name']} is not uploaded yet (hub.revision is null) and its files are "
+                                f"not all in the local folder; expected the weight files beside its manifest")
+    import huggingface_hub
+
+    from zoo.version import __version__
+
+    try:
+        return huggingface_hub.snapshot_download(
+            repo_id=hub["repo_id"], revision=hub["revision"], repo_type="model",
+            allow_patterns=sorted(manifest["files"]), library_name="zoo", library_version=__version__)
+    except Exception as e:  # network, auth, missing cache: say what was tried and how to get the files
+        raise OSError(f"could not get {manifest['name']} from the Hugging Face Hub repo {hub['repo_id']} at "
+                      f"revision {hub['revision']}: {type(e).__name__}: {e}. Offline, set HF_HUB_OFFLINE=1 with a "
+                      f"cache holding that revision, or put the files into the local weights_manifest folder"
+                      ) from e
+
+
+def model_folder(name: str) -> tuple[str, dict]:
+    """(verified folder holding every file of `name`, manifest): local folder first, else the Hub."""
+    entry = get_entry(name)
+    manifest = entry.manifest
+    folder = entry.folder
+    if missing_files(folder, manifest["files"]):
+        folder = download_snapshot(manifest)
+    verify_files(folder, manifest["files"])
+    check_config_matches(folder, manifest)
+    return folder, manifest
+
+
+def check_config_matches(folder: str, manifest: dict) -> None:
+    """config.json's generator must be the manifest's `architecture` + `config`."""
+    with open(os.path.join(folder, CONFIG_FILE)) as f:
+        spec = json.load(f)["generator"]
+    if spec["class"] != manifest["architecture"] or spec["config"] != manifest["config"]:
+        raise ValueError(f"{folder}/{CONFIG_FILE} describes {spec['class']} with config {spec['config']}, but the "
+                         f"manifest says {manifest['architecture']} with config {manifest['config']}; expected both "
+                         f"to describe the same generator (rewrite the manifest with zoo.hub.publish.write_manifest)")
+
+
+def load(name: str, part: str = "generator"):
+    """The pretrained `part` ("generator" or "discriminator") of model `name`, weights verified by sha256.
+
+    Every file listed in the manifest is checked before anything is built. The returned model carries
+    `zoo_name` (the name) and `manifest` (the manifest dict).
+
+    Example:
+        >>> g = zoo.load("sngan-fmnist-32")
+        >>> images = g.sample(16, seed=0)       # uint8 (16, 32, 32, 1)
+        >>> d = zoo.load("sngan-fmnist-32", part="discriminator")
+    """
+    if part not in PARTS:
+        raise ValueError(f"part must be one of {sorted(PARTS)}, got {part!r}")
+    manifest = get_entry(name).manifest
+    if PARTS[part] not in manifest["files"]:
+        raise ValueError(f"{name} ships no {part} ({PARTS[part]} is not in its manifest's files: "
+                         f"{sorted(manifest['files'])})")
+    folder, manifest = model_folder(name)
+    from zoo.models.serialization import load_model_files
+
+    model = load_model_files(folder, part)
+    model.zoo_name = name
+    model.manifest = json.loads(json.dumps(manifest))
+    return model

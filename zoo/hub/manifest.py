@@ -1,0 +1,280 @@
+"""The `manifest.json` schema of a published generator (DESIGN.md), as a validator, plus streaming sha256.
+
+A manifest is plain JSON, read with `json.load` and checked with `validate_manifest`; every error is a
+ValueError that names the bad field (as a dotted path such as `files['generator.weights.h5'].sha256`),
+what it holds and what was expected.
+
+Decisions the design left open, written down here:
+- `files` lists every payload file of the folder with its sha256 and size: `config.json` (it decides the
+  architecture that gets built) and every `*.weights.h5`. Not listed: `manifest.json` itself, `README.md` and
+  `samples.png` (documentation, free to be edited without re-hashing).
+- `hub.repo_id` ends in the model name (the name is also the Hub repo name); `hub.revision` is null until the
+  folder is uploaded, then the 40-hex commit id returned by the Hub.
+- `recipe.git_commit` is a 40-hex commit or null (trained outside a git checkout); `recipe.command` (optional)
+  is the exact command that trained the model.
+- A metric may carry `floor` (the real-vs-real value at the same n, for FID), `resize`, `split` or `notes`.
+- `golden` is `{seed, num, slice, atol}` (+ `labels` for class-conditional generators): `slice` holds the
+  float outputs `g(z, labels, training=False)[..., :4, :4, :1]` (see `zoo.hub.publish.golden_slice`) for
+  `z = zoo.models.latents.sample_latents(num, latent_dim, seed)`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import numbers
+import os
+import re
+
+MANIFEST_FILE = "manifest.json"
+CONFIG_FILE = "config.json"
+REQUIRED_FILES = ("generator.weights.h5", CONFIG_FILE)
+# documentation files that may sit in a folder without being listed in `files`
+UNLISTED_FILES = (MANIFEST_FILE, "README.md", "samples.png", "samples.gif", ".gitattributes")
+
+_WORD = r"[a-z0-9]+(?:_[a-z0-9]+)*"
+# <arch>-<dataset>-<res>[.<tag>]: sngan-fmnist-32, tganv2-mfmnist-16x64, biggan-fmnist10pct-32.lth_diffaug_advaug
+NAME_PATTERN = re.compile(rf"^(?P<arch>[a-z][a-z0-9]*)-(?P<dataset>{_WORD})-(?P<res>[0-9]+(?:x[0-9]+)*)"
+                          rf"(?:\.(?P<tag>{_WORD}))?$")
+SHA256_PATTERN = re.compile(r"^[0-9a-f]{64}$")
+COMMIT_PATTERN = re.compile(r"^[0-9a-f]{40}$")
+REPO_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+
+def sha256_file(path: str, chunk_size: int = 1 << 20) -> str:
+    """Hex sha256 of a file, read in chunks (constant memory for any file size)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(chunk_size), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def parse_name(name: str) -> dict:
+    """{'arch', 'dataset', 'res', 'tag'} of a model name; ValueError if it is not `<arch>-<dataset>-<res>[.<tag>]`."""
+    match = NAME_PATTERN.match(name) if isinstance(name, str) else None
+    if match is None:
+        raise ValueError(f"name: {name!r} is not a model name; expected lowercase <arch>-<dataset>-<res>[.<tag>], "
+                         f"e.g. 'sngan-fmnist-32', 'tganv2-mfmnist-16x64', 'sngan-fmnist-32.onestage'")
+    return match.groupdict()
+
+
+def validate_manifest(manifest: dict, folder: str | None = None) -> dict:
+    """Check a manifest dict against the schema; returns it unchanged, raises ValueError naming the bad field.
+
+    Args:
+        manifest: the parsed `manifest.json`.
+        folder: if given, the folder the manifest sits in: its name must equal `manifest["name"]` and every
+            weight file in it (`*.h5`, `config.json`) must be listed in `files`. Hashes are not computed here
+            (see `zoo.hub.load.verify_files`).
+
+    Example:
+        >>> validate_manifest(json.load(open("weights_manifest/sngan-fmnist-32/manifest.json")))
+    """
+    _check_dict(manifest, "manifest", _TOP_REQUIRED)
+    parse_name(manifest["name"])
+    for key, check in _TOP_FIELDS.items():
+        check(manifest[key], key)
+    _check_cross_fields(manifest)
+    if folder is not None:
+        check_folder_coverage(manifest, folder)
+    return manifest
+
+
+def check_folder_coverage(manifest: dict, folder: str) -> None:
+    """The folder is named after the model and every weight file in it is listed in `files`."""
+    base = os.path.basename(os.path.normpath(folder))
+    if base != manifest["name"]:
+        raise ValueError(f"name: manifest says {manifest['name']!r} but its folder is {folder!r}; "
+                         f"expected the folder to be named after the model")
+    unlisted = sorted(f for f in os.listdir(folder)
+                      if os.path.isfile(os.path.join(folder, f)) and _is_payload(f) and f not in manifest["files"])
+    if unlisted:
+        raise ValueError(f"files: {folder} holds {unlisted} which the manifest does not list; "
+                         f"expected every weight file with its sha256 and size (zoo.hub.publish.write_manifest)")
+
+
+def _is_payload(filename: str) -> bool:
+    return filename not in UNLISTED_FILES and (filename.endswith(".h5") or filename == CONFIG_FILE)
+
+
+# ---- field checks: each takes (value, dotted field path) and raises ValueError naming the path ----
+
+def _fail(path, value, expected):
+    raise ValueError(f"manifest field {path}: got {value!r} ({type(value).__name__}); expected {expected}")
+
+
+def _check_dict(value, path, required, optional=()):
+    if not isinstance(value, dict):
+        _fail(path, value, "an object (JSON dict)")
+    missing = [k for k in required if k not in value]
+    if missing:
+        raise ValueError(f"manifest field {path}: missing required key(s) {missing}; present: {sorted(value)}")
+    unknown = sorted(set(value) - set(required) - set(optional))
+    if unknown:
+        raise ValueError(f"manifest field {path}: unknown key(s) {unknown}; "
+                         f"expected only {sorted(set(required) | set(optional))}")
+
+
+def _str(value, path):
+    if not isinstance(value, str) or not value:
+        _fail(path, value, "a non-empty string")
+
+
+def _int(value, path, minimum=0):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        _fail(path, value, f"an integer >= {minimum}")
+
+
+def _num(value, path):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        _fail(path, value, "a number")
+
+
+def _opt(check):
+    def optional(value, path):
+        if value is not None:
+            check(value, path)
+    return optional
+
+
+def _architecture(value, path):
+    if not isinstance(value, str) or not re.match(r"^zoo(\.[A-Za-z_][A-Za-z0-9_]*)+$", value):
+        _fail(path, value, "a zoo class path such as 'zoo.models.sngan.SNGANGenerator'")
+
+
+def _config(value, path):
+    if not isinstance(value, dict):
+        _fail(path, value, "the generator's get_config() as an object")
+
+
+def _dataset(value, path):
+    _check_dict(value, path, ("name", "split", "num_examples"))
+    _str(value["name"], f"{path}.name")
+    _str(value["split"], f"{path}.split")
+    _int(value["num_examples"], f"{path}.num_examples")
+
+
+def _resolution(value, path):
+    if not isinstance(value, list) or len(value) not in (2, 3):
+        _fail(path, value, "a list [H, W] (video: [T, H, W])")
+    for i, v in enumerate(value):
+        _int(v, f"{path}[{i}]", minimum=1)
+
+
+def _files(value, path):
+    if not isinstance(value, dict) or not value:
+        _fail(path, value, "an object {filename: {sha256, size}} with at least "
+                           f"{list(REQUIRED_FILES)}")
+    missing = [f for f in REQUIRED_FILES if f not in value]
+    if missing:
+        raise ValueError(f"manifest field {path}: missing {missing}; expected every payload file "
+                         f"(at least {list(REQUIRED_FILES)}) with its sha256 and size")
+    for filename, entry in value.items():
+        where = f"{path}[{filename!r}]"
+        if (not isinstance(filename, str) or not filename or "/" in filename or "\\" in filename
+                or filename.startswith(".") or filename in UNLISTED_FILES):
+            raise ValueError(f"manifest field {path}: bad file name {filename!r}; expected a plain file name in "
+                             f"the model folder, not one of {list(UNLISTED_FILES)}")
+        _check_dict(entry, where, ("sha256", "size"))
+        if not isinstance(entry["sha256"], str) or not SHA256_PATTERN.match(entry["sha256"]):
+            _fail(f"{where}.sha256", entry["sha256"], "64 lowercase hex digits")
+        _int(entry["size"], f"{where}.size")
+
+
+def _hub(value, path):
+    _check_dict(value, path, ("repo_id", "revision"))
+    if not isinstance(value["repo_id"], str) or not REPO_ID_PATTERN.match(value["repo_id"]):
+        _fail(f"{path}.repo_id", value["repo_id"], "'<org>/<model name>'")
+    rev = value["revision"]
+    if rev is not None and (not isinstance(rev, str) or not COMMIT_PATTERN.match(rev)):
+        _fail(f"{path}.revision", rev, "null (not uploaded yet) or the 40-hex commit id of the upload")
+
+
+_METRIC_REQUIRED = ("name", "value", "num_fake", "reference", "num_real", "feature_extractor", "weights",
+                    "truncation", "seed")
+_METRIC_OPTIONAL = ("floor", "resize", "split", "notes")
+
+
+def _metrics(value, path):
+    if not isinstance(value, list):
+        _fail(path, value, "a list of metric objects (may be empty)")
+    for i, m in enumerate(value):
+        where = f"{path}[{i}]"
+        _check_dict(m, where, _METRIC_REQUIRED, _METRIC_OPTIONAL)
+        _str(m["name"], f"{where}.name")
+        _num(m["value"], f"{where}.value")
+        _int(m["num_fake"], f"{where}.num_fake", minimum=1)
+        _int(m["num_real"], f"{where}.num_real", minimum=1)
+        _str(m["reference"], f"{where}.reference")
+        _str(m["feature_extractor"], f"{where}.feature_extractor")
+        if m["weights"] not in ("ema", "raw"):
+            _fail(f"{where}.weights", m["weights"], "'ema' or 'raw'")
+        _opt(_num)(m["truncation"], f"{where}.truncation")
+        _int(m["seed"], f"{where}.seed")
+        _opt(_num)(m.get("floor"), f"{where}.floor")
+        for key in ("resize", "split", "notes"):
+            _opt(_str)(m.get(key), f"{where}.{key}")
+
+
+def _recipe(value, path):
+    _check_dict(value, path, ("path", "git_commit", "steps", "wall_clock_s", "hardware"), ("command",))
+    _str(value["path"], f"{path}.path")
+    commit = value["git_commit"]
+    if commit is not None and (not isinstance(commit, str) or not COMMIT_PATTERN.match(commit)):
+        _fail(f"{path}.git_commit", commit, "null or a 40-hex git commit")
+    _int(value["steps"], f"{path}.steps")
+    _num(value["wall_clock_s"], f"{path}.wall_clock_s")
+    _str(value["hardware"], f"{path}.hardware")
+    _opt(_str)(value.get("command"), f"{path}.command")
+
+
+def _golden(value, path):
+    _check_dict(value, path, ("seed", "num", "slice", "atol"), ("labels",))
+    _int(value["seed"], f"{path}.seed")
+    _int(value["num"], f"{path}.num", minimum=1)
+    if not isinstance(value["slice"], list):
+        _fail(f"{path}.slice", value["slice"], "a (nested) list of floats")
+    _num(value["atol"], f"{path}.atol")
+    if not value["atol"] > 0:
+        _fail(f"{path}.atol", value["atol"], "a tolerance > 0")
+    labels = value.get("labels")
+    if labels is not None and (not isinstance(labels, list) or len(labels) != value["num"]):
+        _fail(f"{path}.labels", labels, f"null or a list of {value['num']} class ids")
+
+
+def _versions(value, path):
+    _check_dict(value, path, ("zoo", "tensorflow", "keras"))
+    for key in ("zoo", "tensorflow", "keras"):
+        _str(value[key], f"{path}.{key}")
+
+
+_TOP_FIELDS = {
+    "name": _str,
+    "architecture": _architecture,
+    "config": _config,
+    "dataset": _dataset,
+    "resolution": _resolution,
+    "params": _int,
+    "files": _files,
+    "hub": _hub,
+    "metrics": _metrics,
+    "recipe": _recipe,
+    "golden": _golden,
+    "versions": _versions,
+    "license": _str,
+}
+_TOP_REQUIRED = tuple(_TOP_FIELDS)
+
+
+def _check_cross_fields(manifest: dict) -> None:
+    name = manifest["name"]
+    repo_name = manifest["hub"]["repo_id"].split("/")[1]
+    if repo_name != name:
+        raise ValueError(f"manifest field hub.repo_id: {manifest['hub']['repo_id']!r} does not end in the model name; "
+                         f"expected '<org>/{name}' (the name is also the Hub repo name)")
+    res = [int(r) for r in parse_name(name)["res"].split("x")]
+    if res[-1] != manifest["resolution"][-1] or not set(res) <= set(manifest["resolution"]):
+        raise ValueError(f"manifest field resolution: {manifest['resolution']} does not match the name's "
+                         f"resolution {parse_name(name)['res']!r}; expected e.g. '32' -> [32, 32], "
+                         f"'16x64' -> [16, 64, 64]")

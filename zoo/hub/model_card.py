@@ -1,0 +1,146 @@
+"""The Hub model card (README.md) of a published generator, written from its manifest alone.
+
+Pure text functions: `make_model_card(manifest)` -> str. The YAML front matter is rendered by
+`huggingface_hub.ModelCardData`, so its keys are the ones the Hub reads.
+
+`pipeline_tag`: the Hub accepts only tasks from its fixed list, which has no class-conditional image task and
+no unconditional video task. Unconditional image generators get `unconditional-image-generation`;
+class-conditional ones get the same task plus the tag `class-conditional`; video generators get
+`unconditional-image-generation` plus the tag `video-generation`, so that every card passes the Hub's metadata
+check and is found under the nearest task.
+"""
+
+from __future__ import annotations
+
+import os
+
+from zoo.hub.manifest import parse_name
+
+LIBRARY_TAGS = ["zoo", "gan", "tensorflow", "keras"]
+PIPELINE_TAG = "unconditional-image-generation"
+SAMPLES_NUM, SAMPLES_SEED = 64, 0  # the grid of zoo.hub.publish.write_samples
+SAMPLES_CAPTION = f"{SAMPLES_NUM} samples, seed {SAMPLES_SEED}: `zoo sample {{name}} --num {SAMPLES_NUM} --seed {SAMPLES_SEED}`"
+
+
+def card_metadata(manifest: dict) -> dict:
+    """The YAML metadata of the card: library_name, license, tags, datasets, pipeline_tag."""
+    tags = [*LIBRARY_TAGS, parse_name(manifest["name"])["arch"]]
+    if manifest["config"].get("num_classes"):
+        tags.append("class-conditional")
+    if len(manifest["resolution"]) == 3:
+        tags.append("video-generation")
+    return {"library_name": "keras", "license": manifest["license"].lower(), "tags": tags,
+            "datasets": [manifest["dataset"]["name"]], "pipeline_tag": PIPELINE_TAG}
+
+
+def front_matter(manifest: dict) -> str:
+    from huggingface_hub import ModelCardData
+
+    return "---\n" + ModelCardData(**card_metadata(manifest)).to_yaml() + "\n---\n"
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def metrics_table(metrics: list) -> str:
+    """Markdown table of the manifest's metrics: value, n, reference split, floor, extractor, seed."""
+    if not metrics:
+        return "No metrics measured yet.\n"
+    rows = ["| metric | value | n fake | reference (n real) | real-data floor at same n | feature extractor "
+            "| weights | truncation | seed |",
+            "|---|---|---|---|---|---|---|---|---|"]
+    for m in metrics:
+        rows.append(f"| {m['name']} | {_fmt(m['value'])} | {_fmt(m['num_fake'])} | {m['reference']} "
+                    f"({_fmt(m['num_real'])}) | {_fmt(m.get('floor'))} | {m['feature_extractor']} | {m['weights']} "
+                    f"| {_fmt(m['truncation'])} | {m['seed']} |")
+    notes = [f"- {m['name']}: {m['resize']}" for m in metrics if m.get("resize")]
+    text = "\n".join(rows) + "\n"
+    text += ("\nThe floor is the same metric between real training images and the reference split at the same n: "
+             "FID is biased upward at small n, so compare a value with its floor.\n")
+    if notes:
+        text += "\nResizing to the feature extractor's input:\n" + "\n".join(notes) + "\n"
+    return text
+
+
+def usage(manifest: dict) -> str:
+    name = manifest["name"]
+    conditional = bool(manifest["config"].get("num_classes"))
+    video = len(manifest["resolution"]) == 3
+    sample = "g.sample(16, seed=0, labels=[3] * 16)" if conditional else "g.sample(16, seed=0)"
+    save = 'zoo.save_video_grid(x, "grid.gif")' if video else 'zoo.save_image_grid(x, "grid.png")'
+    cli_labels = " --labels 3" if conditional else ""
+    out = "grid.gif" if video else "grid.png"
+    return (f"```python\nimport zoo\n\ng = zoo.load(\"{name}\")        # weights checked by sha256\n"
+            f"x = {sample}   # uint8, {'NTHWC' if video else 'NHWC'}\n{save}\n```\n\n"
+            f"or `zoo sample {name} --num 64 --seed 0{cli_labels} --out {out}`.\n")
+
+
+def training(manifest: dict) -> str:
+    recipe = manifest["recipe"]
+    command = recipe.get("command") or f"zoo train {recipe['path']}"
+    commit = recipe["git_commit"] or "(not recorded: trained outside a git checkout)"
+    return (f"- recipe: `{recipe['path']}` at commit `{commit}`\n"
+            f"- {_fmt(recipe['steps'])} generator steps, {recipe['wall_clock_s'] / 3600:.2f} h wall clock "
+            f"on {recipe['hardware']}\n"
+            f"- dataset: {manifest['dataset']['name']} ({manifest['dataset']['split']} split, "
+            f"{_fmt(manifest['dataset']['num_examples'])} examples)\n\n"
+            f"Exact command:\n\n```bash\n{command}\n```\n")
+
+
+def files_table(manifest: dict) -> str:
+    rows = ["| file | bytes | sha256 |", "|---|---|---|"]
+    rows += [f"| {f} | {_fmt(e['size'])} | `{e['sha256']}` |" for f, e in sorted(manifest["files"].items())]
+    return "\n".join(rows) + "\n"
+
+
+def make_model_card(manifest: dict, samples_png: str | None = "samples.png") -> str:
+    """README.md text for the Hub repo of `manifest`: YAML metadata, sample grid, usage, metrics, recipe.
+
+    Args:
+        manifest: a validated manifest dict.
+        samples_png: file name of the sample grid inside the folder (None: no picture).
+
+    Example:
+        >>> text = make_model_card(json.load(open("weights_manifest/sngan-fmnist-32/manifest.json")))
+    """
+    m = manifest
+    res = "x".join(str(r) for r in m["resolution"])
+    arch = m["architecture"].rsplit(".", 1)[-1]
+    versions = ", ".join(f"{k} {v}" for k, v in sorted(m["versions"].items()))
+    parts = [
+        front_matter(m),
+        f"# {m['name']}\n\n",
+        f"A {arch} generator ({_fmt(m['params'])} parameters) trained on {m['dataset']['name']} at {res}, "
+        f"from the zoo GAN model zoo (TensorFlow / Keras 3).\n\n",
+    ]
+    if samples_png:
+        caption = SAMPLES_CAPTION.format(name=m["name"])
+        if m["config"].get("num_classes"):
+            caption += " with labels 0, 1, 2, ... cycling through the classes"
+        parts.append(f"![samples]({samples_png})\n\n{caption}\n\n")
+    parts += [
+        "## Usage\n\n", usage(m), "\n",
+        "## Metrics\n\n", metrics_table(m["metrics"]), "\n",
+        "## Training\n\n", training(m), "\n",
+        "## Files\n\n", files_table(m),
+        f"\nGolden check: seed {m['golden']['seed']}, {m['golden']['num']} samples, atol {m['golden']['atol']}. "
+        f"Saved with {versions}.\n",
+    ]
+    return "".join(parts)
+
+
+def write_model_card(folder: str, manifest: dict, samples_png: str | None = "samples.png") -> str:
+    """Write `<folder>/README.md` from `manifest`; the picture is linked only if it exists. Returns the path."""
+    if samples_png and not os.path.isfile(os.path.join(folder, samples_png)):
+        samples_png = None
+    path = os.path.join(folder, "README.md")
+    with open(path, "w") as f:
+        f.write(make_model_card(manifest, samples_png))
+    return path

@@ -1,0 +1,200 @@
+"""Preparing a model folder for publication (manifest, samples, model card) and uploading it to the Hub.
+
+A folder becomes publishable in three steps, all offline:
+
+    save_model_files(folder, g, d)                       # config.json + *.weights.h5 (zoo.models.serialization)
+    write_manifest(folder, dataset=..., license=..., repo_id=..., recipe=..., metrics=[...])
+    write_samples(folder); write_model_card(folder, read_manifest(folder))
+
+`publish(name, repo_id)` then uploads `weights_manifest/<name>` (needs network and a Hub token with write
+access) and pins the uploaded commit in the local manifest's `hub.revision`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+
+import numpy as np
+
+from zoo.hub.manifest import (CONFIG_FILE, MANIFEST_FILE, UNLISTED_FILES, sha256_file, validate_manifest)
+
+GOLDEN_WINDOW = 4  # golden slice: images[..., :4, :4, :1]
+
+
+def file_entries(folder: str) -> dict:
+    """{filename: {"sha256", "size"}} of the payload files of `folder`: config.json and every *.h5."""
+    names = sorted(f for f in os.listdir(folder) if os.path.isfile(os.path.join(folder, f))
+                   and f not in UNLISTED_FILES and (f == CONFIG_FILE or f.endswith(".h5")))
+    return {f: {"sha256": sha256_file(os.path.join(folder, f)), "size": os.path.getsize(os.path.join(folder, f))}
+            for f in names}
+
+
+def git_commit(cwd: str | None = None) -> str | None:
+    """`git rev-parse HEAD` of the checkout holding `cwd` (default: the zoo package); None without git."""
+    cwd = cwd or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=cwd, capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    commit = out.stdout.strip()
+    return commit if out.returncode == 0 and len(commit) == 40 else None
+
+
+def library_versions() -> dict:
+    import keras
+    import tensorflow as tf
+
+    from zoo.version import __version__
+
+    return {"zoo": __version__, "tensorflow": tf.__version__, "keras": keras.__version__}
+
+
+def count_params(model) -> int:
+    """Trainable parameters (the count papers quote); batch-norm statistics and SN vectors are not counted."""
+    return int(sum(int(np.prod(v.shape)) for v in model.trainable_weights))
+
+
+def golden_labels(generator, num: int):
+    """Labels of the golden / sample grid for class-conditional generators: 0, 1, 2, ... modulo classes."""
+    return (np.arange(num) % generator.num_classes).astype(np.int32) if generator.num_classes else None
+
+
+def golden_slice(generator, seed: int = 0, num: int = 2) -> list:
+    """`generator(z, labels, training=False)[..., :4, :4, :1]` as nested lists, z = `sample_latents(num, seed)`."""
+    from zoo.models.latents import sample_latents
+
+    z = sample_latents(num, generator.latent_dim, seed=seed)
+    images = np.asarray(generator(z, labels=golden_labels(generator, num), training=False))
+    window = images[..., :GOLDEN_WINDOW, :GOLDEN_WINDOW, :1]
+    return window.astype(np.float64).tolist()
+
+
+def write_manifest(folder: str, *, dataset: dict, license: str, repo_id: str, recipe: dict,
+                   metrics: list | tuple = (), name: str | None = None, golden_seed: int = 0, golden_num: int = 2,
+                   golden_atol: float = 1e-4, hub_revision: str | None = None) -> dict:
+    """Write `<folder>/manifest.json` for the model saved in `folder`; returns the validated manifest.
+
+    Filled in from the folder: architecture, config, resolution, params (trainable, generator), files
+    (sha256 + size of config.json and every *.h5), golden slice, versions, and `recipe.git_commit` from
+    `git rev-parse HEAD` when the recipe does not carry one.
+
+    Args:
+        folder: a folder written by `zoo.models.serialization.save_model_files`, named after the model.
+        dataset: {"name", "split", "num_examples"}.
+        license: SPDX-style id as the Hub uses it, e.g. "apache-2.0".
+        repo_id: "<org>/<name>" on the Hugging Face Hub.
+        recipe: {"path", "steps", "wall_clock_s", "hardware"[, "git_commit", "command"]}.
+        metrics: metric dicts (see the schema in zoo.hub.manifest).
+        name: the model name (default: the folder's name).
+        golden_seed, golden_num, golden_atol: the fixed-seed reference slice checked by the tests.
+        hub_revision: the uploaded commit, if already known (publish() records it).
+
+    Example:
+        >>> write_manifest("weights_manifest/sngan-fmnist-32", dataset={"name": "fmnist", "split": "train",
+        ...     "num_examples": 60000}, license="apache-2.0", repo_id="zoo-gan/sngan-fmnist-32",
+        ...     recipe={"path": "recipes/sngan_fmnist32.py", "steps": 20000, "wall_clock_s": 7200,
+        ...             "hardware": "2 CPU cores"})
+    """
+    from zoo.models.serialization import load_model_files
+
+    name = name or os.path.basename(os.path.normpath(folder))
+    with open(os.path.join(folder, CONFIG_FILE)) as f:
+        spec = json.load(f)["generator"]
+    generator = load_model_files(folder, "generator")
+    recipe = dict(recipe)
+    if recipe.get("git_commit") is None:
+        recipe["git_commit"] = git_commit()
+    manifest = {
+        "name": name,
+        "architecture": spec["class"],
+        "config": spec["config"],
+        "dataset": dict(dataset),
+        "resolution": [int(r) for r in generator.image_shape[:-1]],
+        "params": count_params(generator),
+        "files": file_entries(folder),
+        "hub": {"repo_id": repo_id, "revision": hub_revision},
+        "metrics": [dict(m) for m in metrics],
+        "recipe": recipe,
+        "golden": {"seed": int(golden_seed), "num": int(golden_num), "atol": float(golden_atol),
+                   "slice": golden_slice(generator, golden_seed, golden_num)},
+        "versions": library_versions(),
+        "license": license,
+    }
+    labels = golden_labels(generator, golden_num)
+    if labels is not None:
+        manifest["golden"]["labels"] = labels.tolist()
+    validate_manifest(manifest, folder=folder)
+    save_manifest(folder, manifest)
+    return manifest
+
+
+def save_manifest(folder: str, manifest: dict) -> str:
+    """Write a (validated) manifest as pretty, key-sorted JSON; returns the path."""
+    validate_manifest(manifest)
+    path = os.path.join(folder, MANIFEST_FILE)
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(manifest, f, indent=2, sort_keys=True)
+        f.write("\n")
+    os.replace(tmp, path)
+    return path
+
+
+def write_samples(folder: str, generator=None, num: int = 64, seed: int = 0) -> str:
+    """Write the card's sample grid (`samples.png`; video: `samples.gif`) for the model in `folder`."""
+    from zoo.images import save_image_grid, save_video_grid
+    from zoo.models.serialization import load_model_files
+
+    generator = generator or load_model_files(folder, "generator")
+    images = generator.sample(num, seed=seed, labels=golden_labels(generator, num))
+    if images.ndim == 5:
+        return save_video_grid(images, os.path.join(folder, "samples.gif"))
+    return save_image_grid(images, os.path.join(folder, "samples.png"))
+
+
+def upload_patterns(folder: str, manifest: dict) -> list[str]:
+    """The files that go to the Hub: the payload files, the manifest and the documentation present."""
+    docs = [f for f in UNLISTED_FILES if not f.startswith(".") and os.path.isfile(os.path.join(folder, f))]
+    return sorted({*manifest["files"], *docs})
+
+
+def publish(name: str, repo_id: str, token: str | None = None, commit_message: str | None = None) -> str:
+    """Upload `weights_manifest/<name>` to the Hub repo `repo_id` and pin the upload; returns the commit id.
+
+    Needs network access to the Hugging Face Hub and a token with write access (`token`, else the one from
+    `huggingface-cli login` / `HF_TOKEN`). Steps: verify every file's sha256; set `hub.repo_id`; write
+    README.md if the folder has none; `HfApi.create_repo(exist_ok=True)`; `HfApi.upload_folder`; write the
+    returned commit id into the local manifest's `hub.revision` (the uploaded manifest still holds the previous
+    revision: a commit cannot contain its own id). Commit the updated manifest afterwards.
+
+    Example:
+        >>> publish("sngan-fmnist-32", "zoo-gan/sngan-fmnist-32")
+        '3f0c...'
+    """
+    from huggingface_hub import HfApi
+
+    from zoo.hub.load import verify_files
+    from zoo.hub.model_card import write_model_card
+    from zoo.hub.registry import get_entry
+    from zoo.version import __version__
+
+    entry = get_entry(name)
+    folder, manifest = entry.folder, json.loads(json.dumps(entry.manifest))
+    if repo_id.split("/")[-1] != name or repo_id.count("/") != 1:
+        raise ValueError(f"repo_id {repo_id!r} must be '<org>/{name}': the model name is also the Hub repo name")
+    verify_files(folder, manifest["files"])
+    manifest["hub"]["repo_id"] = repo_id
+    save_manifest(folder, manifest)
+    if not os.path.isfile(os.path.join(folder, "README.md")):
+        write_model_card(folder, manifest)
+
+    api = HfApi(token=token)
+    api.create_repo(repo_id, repo_type="model", exist_ok=True, token=token)
+    info = api.upload_folder(repo_id=repo_id, folder_path=folder, repo_type="model", token=token,
+                             allow_patterns=upload_patterns(folder, manifest),
+                             commit_message=commit_message or f"{name} (zoo {__version__})")
+    manifest["hub"]["revision"] = info.oid
+    save_manifest(folder, manifest)
+    return info.oid
