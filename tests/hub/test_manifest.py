@@ -1,0 +1,133 @@
+import copy
+import hashlib
+import json
+
+import pytest
+
+from zoo.hub.manifest import parse_name, sha256_file, validate_manifest
+
+GOOD = {
+    "name": "sngan-fmnist-32", "architecture": "zoo.models.sngan.SNGANGenerator", "config": {"latent_dim": 128},
+    "dataset": {"name": "fmnist", "split": "train", "num_examples": 60000}, "resolution": [32, 32], "params": 12,
+    "files": {"generator.weights.h5": {"sha256": "a" * 64, "size": 10},
+              "config.json": {"sha256": "b" * 64, "size": 3}},
+    "hub": {"repo_id": "zoo-gan/sngan-fmnist-32", "revision": None},
+    "metrics": [{"name": "fid", "value": 12.5, "num_fake": 10000, "reference": "fmnist/test", "num_real": 10000,
+                 "feature_extractor": "fid-inception-2015-12-05 sha256:" + "c" * 64, "weights": "ema",
+                 "truncation": None, "seed": 0}],
+    "recipe": {"path": "recipes/sngan_fmnist32.py", "git_commit": "d" * 40, "steps": 100, "wall_clock_s": 3.5,
+               "hardware": "2 CPU cores"},
+    "golden": {"seed": 0, "num": 2, "slice": [[0.1]], "atol": 1e-4},
+    "versions": {"zoo": "0.1.0", "tensorflow": "2.21.0", "keras": "3.15.1"}, "license": "apache-2.0",
+}
+
+
+def test_good_manifest_passes():
+    assert validate_manifest(copy.deepcopy(GOOD)) == GOOD
+
+
+@pytest.mark.parametrize("name", ["sngan-fmnist-32", "tganv2-mfmnist-16x64", "sngan-fmnist-32.onestage",
+                                  "biggan-fmnist10pct-32.lth_diffaug_advaug", "latent2s-emoji-64"])
+def test_design_names_parse(name):
+    assert parse_name(name)["arch"] == name.split("-")[0]
+
+
+@pytest.mark.parametrize("name", ["SNGAN-fmnist-32", "sngan-fmnist", "sngan_fmnist_32", "sngan-fmnist-32.",
+                                  "sngan-fmnist-32.One", "sngan-fmnist-x32", "-fmnist-32", "sngan-fmnist-32-a"])
+def test_bad_names_rejected(name):
+    with pytest.raises(ValueError, match="name"):
+        parse_name(name)
+
+
+def _set(path, value):
+    def mutate(m):
+        *parents, last = path
+        for p in parents:
+            m = m[p]
+        if value is KeyError:
+            del m[last]
+        else:
+            m[last] = value
+    return mutate
+
+
+BAD = {
+    "missing top-level key": (_set(["license"], KeyError), "missing required key.*license"),
+    "unknown top-level key": (_set(["weights"], 1), "unknown key.*weights"),
+    "bad name": (_set(["name"], "SNGAN-fmnist-32"), "name"),
+    "non-zoo architecture": (_set(["architecture"], "os.system"), "architecture"),
+    "config not a dict": (_set(["config"], []), "config"),
+    "num_examples negative": (_set(["dataset", "num_examples"], -1), r"dataset\.num_examples"),
+    "dataset missing split": (_set(["dataset", "split"], KeyError), "dataset.*split"),
+    "resolution strings": (_set(["resolution"], ["32", "32"]), r"resolution\[0\]"),
+    "resolution vs name": (_set(["resolution"], [64, 64]), "resolution"),
+    "params float": (_set(["params"], 1.5), "params"),
+    "params bool": (_set(["params"], True), "params"),
+    "short sha256": (_set(["files", "generator.weights.h5", "sha256"], "abc"), r"generator\.weights\.h5.*sha256"),
+    "uppercase sha256": (_set(["files", "generator.weights.h5", "sha256"], "A" * 64), "sha256"),
+    "size missing": (_set(["files", "config.json", "size"], KeyError), "config.json.*size"),
+    "generator file missing": (_set(["files", "generator.weights.h5"], KeyError), r"files.*generator\.weights\.h5"),
+    "file in subfolder": (_set(["files", "../x.h5"], {"sha256": "a" * 64, "size": 1}), "bad file name"),
+    "manifest lists itself": (_set(["files", "manifest.json"], {"sha256": "a" * 64, "size": 1}), "bad file name"),
+    "repo_id without org": (_set(["hub", "repo_id"], "sngan-fmnist-32"), r"hub\.repo_id"),
+    "repo_id other name": (_set(["hub", "repo_id"], "org/other-fmnist-32"), r"hub\.repo_id.*model name"),
+    "revision branch": (_set(["hub", "revision"], "main"), r"hub\.revision"),
+    "metric value string": (_set(["metrics", 0, "value"], "12.5"), r"metrics\[0\]\.value"),
+    "metric num_fake zero": (_set(["metrics", 0, "num_fake"], 0), r"metrics\[0\]\.num_fake"),
+    "metric weights": (_set(["metrics", 0, "weights"], "best"), r"metrics\[0\]\.weights"),
+    "metric missing seed": (_set(["metrics", 0, "seed"], KeyError), r"metrics\[0\].*seed"),
+    "metrics not list": (_set(["metrics"], {}), "metrics"),
+    "git_commit short": (_set(["recipe", "git_commit"], "abc"), r"recipe\.git_commit"),
+    "recipe steps": (_set(["recipe", "steps"], "100"), r"recipe\.steps"),
+    "golden atol zero": (_set(["golden", "atol"], 0), r"golden\.atol"),
+    "golden slice": (_set(["golden", "slice"], "x"), r"golden\.slice"),
+    "versions missing keras": (_set(["versions", "keras"], KeyError), "versions.*keras"),
+    "license empty": (_set(["license"], ""), "license"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_bad_manifest_names_the_field(case):
+    mutate, pattern = BAD[case]
+    manifest = copy.deepcopy(GOOD)
+    mutate(manifest)
+    with pytest.raises(ValueError, match=pattern):
+        validate_manifest(manifest)
+
+
+def test_optional_fields_accepted():
+    manifest = copy.deepcopy(GOOD)
+    manifest["recipe"]["git_commit"] = None
+    manifest["recipe"]["command"] = "zoo train recipes/sngan_fmnist32.py"
+    manifest["hub"]["revision"] = "e" * 40
+    manifest["metrics"][0].update(floor=2.4, truncation=0.5)
+    manifest["metrics"].append(dict(manifest["metrics"][0], name="kid", value=0.01))
+    validate_manifest(manifest)
+
+
+def test_folder_must_list_every_weight_file(tmp_path):
+    folder = tmp_path / "sngan-fmnist-32"
+    folder.mkdir()
+    for f in ("generator.weights.h5", "config.json", "README.md", "samples.png", "manifest.json"):
+        (folder / f).write_bytes(b"x")
+    validate_manifest(copy.deepcopy(GOOD), folder=str(folder))
+    (folder / "discriminator.weights.h5").write_bytes(b"x")
+    with pytest.raises(ValueError, match=r"discriminator\.weights\.h5"):
+        validate_manifest(copy.deepcopy(GOOD), folder=str(folder))
+
+
+def test_folder_name_must_be_the_model_name(tmp_path):
+    with pytest.raises(ValueError, match="folder"):
+        validate_manifest(copy.deepcopy(GOOD), folder=str(tmp_path))
+
+
+def test_sha256_file_streams(tmp_path):
+    data = bytes(range(256)) * 5000
+    path = tmp_path / "blob"
+    path.write_bytes(data)
+    assert sha256_file(str(path), chunk_size=1000) == hashlib.sha256(data).hexdigest()
+    assert sha256_file(str(path)) == hashlib.sha256(data).hexdigest()
+
+
+def test_good_manifest_is_json():
+    assert json.loads(json.dumps(GOOD)) == GOOD

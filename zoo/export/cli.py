@@ -1,0 +1,25 @@
+"""`zoo export`: a subcommand registered into `zoo.cli` by `add_subcommands(subparsers)`."""
+
+from __future__ import annotations
+
+
+def add_subcommands(subparsers) -> None:
+    """Register `export NAME_OR_WORKDIR --out DIR [--version 1] [--overwrite]`."""
+    p = subparsers.add_parser("export", help="write a TF Serving SavedModel (<out>/<version>/saved_model.pb)")
+    p.add_argument("name_or_workdir", metavar="NAME_OR_WORKDIR",
+                   help="a name from `zoo list`, or a training work dir / model folder")
+    p.add_argument("--out", required=True, help="the model's base directory (TF Serving --model_base_path)")
+    p.add_argument("--version", type=int, default=1, help="version folder number (default 1)")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing version folder")
+    p.set_defaults(func=run_export)
+
+
+def run_export(args) -> None:
+    from zoo.cli_support import resolve_generator
+    from zoo.export.serving import export_serving
+
+    generator = resolve_generator(args.name_or_workdir)
+    print(f"exporting {args.name_or_workdir} to {args.out}/{args.version}", flush=True)
+    path = export_serving(generator, args.out, version=args.version, overwrite=args.overwrite)
+    print(f"wrote {path} (signatures: serving_default, sample); inspect with "
+          f"`saved_model_cli show --dir {path} --all`")

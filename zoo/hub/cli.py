@@ -1,0 +1,73 @@
+"""`zoo list | sample | publish`: subcommands registered into `zoo.cli` by `add_subcommands(subparsers)`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+
+def add_subcommands(subparsers) -> None:
+    """Register `list`, `sample` and `publish` on an argparse sub-parser collection."""
+    p = subparsers.add_parser("list", help="list the pretrained generators")
+    p.set_defaults(func=run_list)
+
+    p = subparsers.add_parser("sample", help="write a grid of samples of a pretrained model or a work dir")
+    p.add_argument("name_or_workdir", metavar="NAME_OR_WORKDIR",
+                   help="a name from `zoo list`, or a training work dir / model folder")
+    p.add_argument("--num", type=int, default=64, help="number of samples (default 64)")
+    p.add_argument("--seed", type=int, default=0, help="seed of z (default 0)")
+    p.add_argument("--labels", type=parse_labels, help="class ids for conditional models: one id, or N ids as 3,3,...")
+    p.add_argument("--truncation", type=float, help="truncated-normal z at +-T (e.g. 0.5)")
+    p.add_argument("--out", help="output file (default grid.png; video generators: grid.gif)")
+    p.set_defaults(func=run_sample)
+
+    p = subparsers.add_parser("publish", help="upload weights_manifest/NAME to the Hugging Face Hub "
+                                              "(needs network + a write token)")
+    p.add_argument("name", metavar="NAME", help="a model folder of weights_manifest/")
+    p.add_argument("--repo-id", required=True, help="ORG/NAME on the Hub (NAME must be the model name)")
+    p.add_argument("--token", help="Hub token (default: HF_TOKEN or the `huggingface-cli login` one)")
+    p.set_defaults(func=run_publish)
+
+
+def parse_labels(text: str):
+    """'3' -> 3 (one id for every sample); '3,3,1' -> [3, 3, 1]."""
+    try:
+        ids = [int(t) for t in text.split(",") if t.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected integers separated by commas (e.g. 3,3,1), got {text!r}") from None
+    if not ids:
+        raise argparse.ArgumentTypeError(f"expected at least one class id, got {text!r}")
+    return ids[0] if len(ids) == 1 else ids
+
+
+def run_list(args) -> None:
+    from zoo.hub.registry import registry
+
+    for name, entry in registry().items():
+        m = entry.manifest
+        res = "x".join(str(r) for r in m["resolution"])
+        metrics = ", ".join(f"{x['name']} {x['value']:.2f} (n={x['num_fake']})" for x in m["metrics"])
+        print(f"{name}\t{m['dataset']['name']}\t{res}\t{metrics or '-'}")
+
+
+def run_sample(args) -> None:
+    from zoo.cli_support import resolve_generator
+    from zoo.images import save_image_grid, save_video_grid
+
+    generator = resolve_generator(args.name_or_workdir)
+    print(f"sampling {args.num} images from {args.name_or_workdir} (seed {args.seed})", flush=True)
+    images = generator.sample(args.num, seed=args.seed, labels=args.labels, truncation=args.truncation)
+    video = images.ndim == 5
+    out = args.out or ("grid.gif" if video else "grid.png")
+    if video and not out.lower().endswith(".gif"):
+        raise ValueError(f"this generator makes videos (NTHWC): --out must end in .gif, got {out!r}")
+    path = save_video_grid(images, out) if video else save_image_grid(images, out)
+    print(f"wrote {os.path.abspath(path)}")
+
+
+def run_publish(args) -> None:
+    from zoo.hub.publish import publish
+
+    revision = publish(args.name, args.repo_id, token=args.token)
+    print(f"uploaded {args.name} to https://huggingface.co/{args.repo_id} at revision {revision}; "
+          f"hub.revision is pinned in its manifest.json: commit it")
