@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import types
 
 import numpy as np
 import pytest
@@ -60,3 +62,31 @@ def weights_root(tmp_path, monkeypatch, published_template):
 @pytest.fixture
 def expected_samples(published_template):
     return published_template[1]
+
+
+class FakeHfApi:
+    """Records create_repo / upload_folder calls; upload_folder returns a CommitInfo-like object."""
+
+    calls = []
+    oid = "89abcdef0123456789abcdef0123456789abcdef"
+
+    def __init__(self, token=None):
+        self.token = token
+
+    def create_repo(self, repo_id, **kwargs):
+        self.calls.append(("create_repo", repo_id, kwargs))
+
+    def upload_folder(self, **kwargs):
+        folder = kwargs["folder_path"]
+        uploaded = json.loads(open(os.path.join(folder, "manifest.json")).read())
+        self.calls.append(("upload_folder", kwargs, uploaded, sorted(os.listdir(folder))))
+        return types.SimpleNamespace(oid=self.oid, commit_url=f"https://huggingface.co/{kwargs['repo_id']}/commit/x")
+
+
+@pytest.fixture
+def fake_hf_api(monkeypatch):
+    import huggingface_hub
+
+    FakeHfApi.calls = []
+    monkeypatch.setattr(huggingface_hub, "HfApi", FakeHfApi)
+    return FakeHfApi

@@ -49,6 +49,12 @@ def _fmt(value) -> str:
     return str(value)
 
 
+def _duration(seconds: float) -> str:
+    if seconds >= 3600:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 60:.1f} min" if seconds >= 60 else f"{seconds:.0f} s"
+
+
 def metrics_table(metrics: list) -> str:
     """Markdown table of the manifest's metrics: value, n, reference split, floor, extractor, seed."""
     if not metrics:
@@ -87,7 +93,7 @@ def training(manifest: dict) -> str:
     command = recipe.get("command") or f"zoo train {recipe['path']}"
     commit = recipe["git_commit"] or "(not recorded: trained outside a git checkout)"
     return (f"- recipe: `{recipe['path']}` at commit `{commit}`\n"
-            f"- {_fmt(recipe['steps'])} generator steps, {recipe['wall_clock_s'] / 3600:.2f} h wall clock "
+            f"- {_fmt(recipe['steps'])} generator steps, {_duration(recipe['wall_clock_s'])} wall clock "
             f"on {recipe['hardware']}\n"
             f"- dataset: {manifest['dataset']['name']} ({manifest['dataset']['split']} split, "
             f"{_fmt(manifest['dataset']['num_examples'])} examples)\n\n"
@@ -117,8 +123,8 @@ def make_model_card(manifest: dict, samples_png: str | None = "samples.png") -> 
     parts = [
         front_matter(m),
         f"# {m['name']}\n\n",
-        f"A {arch} generator ({_fmt(m['params'])} parameters) trained on {m['dataset']['name']} at {res}, "
-        f"from the zoo GAN model zoo (TensorFlow / Keras 3).\n\n",
+        f"`{arch}` ({_fmt(m['params'])} trainable parameters), trained on {m['dataset']['name']} at {res}: "
+        f"a generator of the zoo GAN model zoo (TensorFlow / Keras 3).\n\n",
     ]
     if samples_png:
         caption = SAMPLES_CAPTION.format(name=m["name"])

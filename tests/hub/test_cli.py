@@ -1,0 +1,59 @@
+import argparse
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from tests.hub.conftest import NAME, FakeHfApi
+from zoo.cli import main
+from zoo.hub.cli import add_subcommands, parse_labels
+
+
+def test_subcommands_registered():
+    parser = argparse.ArgumentParser()
+    add_subcommands(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["sample", NAME, "--num", "8", "--seed", "3", "--labels", "3,3", "--truncation", "0.5",
+                              "--out", "x.png"])
+    assert (args.num, args.seed, args.labels, args.truncation, args.out) == (8, 3, [3, 3], 0.5, "x.png")
+    args = parser.parse_args(["publish", NAME, "--repo-id", "org/" + NAME])
+    assert args.repo_id == "org/" + NAME
+    assert parser.parse_args(["list"]).func.__name__ == "run_list"
+
+
+def test_parse_labels():
+    assert parse_labels("3") == 3
+    assert parse_labels("3,3,1") == [3, 3, 1]
+    with pytest.raises(argparse.ArgumentTypeError, match="integers"):
+        parse_labels("a,b")
+
+
+def test_list(weights_root, capsys):
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(NAME + "\tfmnist\t32x32\tfid 250.00 (n=500)")
+
+
+def test_sample_by_name_writes_the_grid(weights_root, tmp_path, expected_samples):
+    out = tmp_path / "grid.png"
+    assert main(["sample", NAME, "--num", "4", "--seed", "0", "--out", str(out)]) == 0
+    grid = np.asarray(Image.open(out))
+    assert grid.shape == (2 * 34 + 2, 2 * 34 + 2)
+    np.testing.assert_array_equal(grid[2:34, 2:34], expected_samples[0, ..., 0])
+
+
+def test_sample_from_a_model_folder(weights_root, tmp_path):
+    out = tmp_path / "grid.png"
+    assert main(["sample", str(weights_root / NAME), "--num", "2", "--out", str(out)]) == 0
+    assert out.exists()
+
+
+def test_sample_errors_are_reported(weights_root, tmp_path, capsys):
+    assert main(["sample", NAME, "--num", "2", "--labels", "1", "--out", str(tmp_path / "g.png")]) == 2
+    assert "unconditional" in capsys.readouterr().err
+    assert main(["sample", "sngan-test-23", "--out", str(tmp_path / "g.png")]) == 2
+    assert "did you mean" in capsys.readouterr().err
+
+
+def test_publish(weights_root, fake_hf_api, capsys):
+    assert main(["publish", NAME, "--repo-id", "org/" + NAME]) == 0
+    assert FakeHfApi.oid in capsys.readouterr().out

@@ -1,0 +1,70 @@
+import copy
+
+import yaml
+
+from tests.hub.test_manifest import GOOD
+from zoo.hub.model_card import make_model_card, write_model_card
+
+
+def front_matter(text):
+    assert text.startswith("---\n")
+    head, _, body = text[4:].partition("\n---\n")
+    return yaml.safe_load(head), body
+
+
+def test_card_has_yaml_metadata():
+    meta, body = front_matter(make_model_card(GOOD))
+    assert meta["library_name"] == "keras"
+    assert set(meta["tags"]) >= {"zoo", "gan", "tensorflow", "keras", "sngan"}
+    assert meta["license"] == "apache-2.0"
+    assert meta["datasets"] == ["fmnist"]
+    assert meta["pipeline_tag"] == "unconditional-image-generation"
+    assert body.lstrip().startswith("# sngan-fmnist-32")
+
+
+def test_card_is_read_by_huggingface_hub():
+    from huggingface_hub import ModelCard
+
+    card = ModelCard(make_model_card(GOOD))
+    assert card.data.library_name == "keras" and card.data.pipeline_tag == "unconditional-image-generation"
+
+
+def test_card_shows_samples_metrics_recipe_and_command():
+    manifest = copy.deepcopy(GOOD)
+    manifest["metrics"][0].update(floor=2.42)
+    manifest["recipe"]["command"] = "zoo train recipes/sngan_fmnist32.py --workdir runs/x"
+    text = make_model_card(manifest)
+    assert "![samples](samples.png)" in text
+    row = next(line for line in text.splitlines() if line.startswith("| fid"))
+    for cell in ("12.5", "10,000", "fmnist/test (10,000)", "2.42", "fid-inception-2015-12-05", "ema", "| 0 |"):
+        assert cell in row, cell
+    assert "recipes/sngan_fmnist32.py" in text and "d" * 40 in text
+    assert "zoo train recipes/sngan_fmnist32.py --workdir runs/x" in text
+    assert 'zoo.load("sngan-fmnist-32")' in text
+    assert "a" * 64 in text  # file hashes
+
+
+def test_card_without_metrics_or_command():
+    manifest = copy.deepcopy(GOOD)
+    manifest["metrics"] = []
+    text = make_model_card(manifest, samples_png=None)
+    assert "No metrics measured yet" in text and "![samples]" not in text
+    assert "zoo train recipes/sngan_fmnist32.py" in text
+
+
+def test_conditional_and_video_tags():
+    manifest = copy.deepcopy(GOOD)
+    manifest["config"]["num_classes"] = 10
+    meta, body = front_matter(make_model_card(manifest))
+    assert "class-conditional" in meta["tags"] and "labels=[3] * 16" in body
+    manifest = copy.deepcopy(GOOD)
+    manifest.update(name="tganv2-mfmnist-16x64", resolution=[16, 64, 64])
+    meta, body = front_matter(make_model_card(manifest))
+    assert "video-generation" in meta["tags"] and "save_video_grid" in body
+
+
+def test_write_model_card_links_picture_only_if_present(tmp_path):
+    path = write_model_card(str(tmp_path), GOOD)
+    assert "![samples]" not in open(path).read()
+    (tmp_path / "samples.png").write_bytes(b"png")
+    assert "![samples](samples.png)" in open(write_model_card(str(tmp_path), GOOD)).read()
