@@ -14,6 +14,8 @@ Reference: Szegedy et al. 2016, "Rethinking the Inception Architecture"; Heusel 
 
 from __future__ import annotations
 
+import functools
+
 import keras
 import numpy as np
 import tensorflow as tf
@@ -34,16 +36,19 @@ class ConvBN(keras.layers.Layer):
         padding: 'valid' or 'same' (every 'same' conv here has stride 1 and odd kernels, so it equals PyTorch's
             symmetric padding k // 2).
         epsilon: batch-norm epsilon.
+        fold_batch_norm: compute relu(conv(x, W s) + beta - mean s) with s = 1 / sqrt(var + eps) instead: the same
+            function (up to float rounding, ~1e-6) that TF runs as one fused conv kernel; faster on CPU.
     """
 
     def __init__(self, *, filters: int, kernel_size, strides: int = 1, padding: str = "valid",
-                 epsilon: float = BN_EPSILON, **kwargs):
+                 epsilon: float = BN_EPSILON, fold_batch_norm: bool = False, **kwargs):
         super().__init__(**kwargs)
         self.filters = int(filters)
         self.kernel_size = tuple(int(k) for k in kernel_size)
         self.strides = int(strides)
         self.padding = padding
         self.epsilon = float(epsilon)
+        self.fold_batch_norm = bool(fold_batch_norm)
 
     def build(self, input_shape):
         shape = self.kernel_size + (int(input_shape[-1]), self.filters)
@@ -55,8 +60,12 @@ class ConvBN(keras.layers.Layer):
                                                trainable=False)
 
     def call(self, x):
-        y = tf.nn.conv2d(x, tf.cast(self.kernel, x.dtype), strides=self.strides, padding=self.padding.upper())
         scale = tf.math.rsqrt(self.moving_variance + self.epsilon)
+        conv = functools.partial(tf.nn.conv2d, strides=self.strides, padding=self.padding.upper())
+        if self.fold_batch_norm:  # conv(x, W * s) + (beta - mean * s): one fused Conv2D+BiasAdd+Relu kernel
+            y = conv(x, tf.cast(self.kernel * scale, x.dtype))
+            return tf.nn.relu(tf.nn.bias_add(y, tf.cast(self.beta - self.moving_mean * scale, y.dtype)))
+        y = conv(x, tf.cast(self.kernel, x.dtype))
         y = (y - tf.cast(self.moving_mean, y.dtype)) * tf.cast(scale, y.dtype) + tf.cast(self.beta, y.dtype)
         return tf.nn.relu(y)
 
@@ -70,7 +79,8 @@ class ConvBN(keras.layers.Layer):
     def get_config(self):
         config = super().get_config()
         config.update(filters=self.filters, kernel_size=self.kernel_size, strides=self.strides,
-                      padding=self.padding, epsilon=self.epsilon)
+                      padding=self.padding, epsilon=self.epsilon,
+                      fold_batch_norm=self.fold_batch_norm)
         return config
 
 
@@ -156,8 +166,11 @@ def inception_e(x, name, max_pool_branch: bool):
     ])
 
 
-def build_fid_inception(name: str = "fid_inception") -> keras.Model:
-    """The FID InceptionV3 (untrained weights): float (N, 299, 299, 3) in [0, 255] -> float32 (N, 2048)."""
+def build_fid_inception(fold_batch_norm: bool = False, name: str = "fid_inception") -> keras.Model:
+    """The FID InceptionV3 (untrained weights): float (N, 299, 299, 3) in [0, 255] -> float32 (N, 2048).
+
+    `fold_batch_norm` sets `ConvBN.fold_batch_norm` on every layer (same function, faster on CPU).
+    """
     images = keras.Input((INPUT_SIZE, INPUT_SIZE, 3), name="images")
     x = keras.layers.Rescaling(1.0 / 128.0, offset=-1.0, name="scale")(images)  # (x - 128) / 128
     x = _conv(x, "conv", 32, (3, 3), 2)               # 149x149
@@ -179,7 +192,11 @@ def build_fid_inception(name: str = "fid_inception") -> keras.Model:
     x = inception_e(x, "mixed_9", max_pool_branch=False)
     x = inception_e(x, "mixed_10", max_pool_branch=True)
     features = keras.layers.GlobalAveragePooling2D(name="pool3")(x)
-    return keras.Model(images, features, name=name)
+    model = keras.Model(images, features, name=name)
+    for layer in model.layers:
+        if isinstance(layer, ConvBN):
+            layer.fold_batch_norm = bool(fold_batch_norm)
+    return model
 
 
 def load_fid_weights(model: keras.Model, tensors: dict) -> keras.Model:
@@ -209,8 +226,8 @@ def load_fid_weights(model: keras.Model, tensors: dict) -> keras.Model:
     return model
 
 
-def fid_inception(path: str | None = None) -> keras.Model:
+def fid_inception(path: str | None = None, fold_batch_norm: bool = False) -> keras.Model:
     """The FID Inception model with the checked 2015-12-05 weights (see `zoo.metrics.fid_weights`)."""
     from zoo.metrics.fid_weights import load_fid_tensors
 
-    return load_fid_weights(build_fid_inception(), load_fid_tensors(path))
+    return load_fid_weights(build_fid_inception(fold_batch_norm), load_fid_tensors(path))

@@ -13,12 +13,25 @@ import tempfile
 import tensorflow as tf
 
 
+def _key(i: int, variable) -> str:
+    # position + path below the owning model (Keras numbers model names per process: sngan_generator_2/...)
+    return f"{i:04d}/{variable.path.split('/', 1)[-1]}"
+
+
 class VariableMap(tf.Module):
-    """A trackable {"0000/<path>": variable} map of a model's or optimizer's variables."""
+    """A trackable {"<position>/<path in model>": variable} map of a model's or optimizer's variables."""
 
     def __init__(self, variables, name=None):
         super().__init__(name=name)
-        self.variables_by_key = {f"{i:04d}/{v.path}": v for i, v in enumerate(variables)}
+        self.variables_by_key = {_key(i, v): v for i, v in enumerate(variables)}
+
+
+class OptimizerMap(tf.Module):
+    """A trackable {"<position>": variable} map of an optimizer's variables (their names embed model names)."""
+
+    def __init__(self, variables, name=None):
+        super().__init__(name=name)
+        self.variables_by_key = {f"{i:04d}": v for i, v in enumerate(variables)}
 
 
 def make_checkpoint(trainer) -> tf.train.Checkpoint:
@@ -26,8 +39,8 @@ def make_checkpoint(trainer) -> tf.train.Checkpoint:
         generator=VariableMap(trainer.generator.weights),
         discriminator=VariableMap(trainer.discriminator.weights),
         ema_generator=VariableMap(trainer.ema_generator.weights),
-        g_optimizer=VariableMap(trainer.g_optimizer.variables),
-        d_optimizer=VariableMap(trainer.d_optimizer.variables),
+        g_optimizer=OptimizerMap(trainer.g_optimizer.variables),
+        d_optimizer=OptimizerMap(trainer.d_optimizer.variables),
     )
 
 

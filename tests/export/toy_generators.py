@@ -1,0 +1,64 @@
+"""Tiny generators exercising the optional serving inputs: class labels, a `truncation` argument, video output."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+from keras import layers
+
+from zoo.models import build_from_preset
+from zoo.models.base import GANGenerator
+
+
+def tiny_sngan():
+    """An unconditional SNGAN (16 channels, 32x32x1) with random weights, built."""
+    g, _ = build_from_preset("sngan", "sngan_32_small", generator={"channels": 16}, discriminator={"channels": 16})
+    return g.build_for_inputs()
+
+
+class ToyConditionalGenerator(GANGenerator):
+    """Class-conditional 4x4x3 images whose `call` takes `truncation` (scales the embedded latent).
+
+    Args:
+        latent_dim: size of z.
+        num_classes: number of classes.
+
+    Example:
+        >>> ToyConditionalGenerator().build_for_inputs().sample(2, labels=[0, 2])
+    """
+
+    def __init__(self, *, latent_dim=6, num_classes=3, **kwargs):
+        super().__init__(latent_dim=latent_dim, num_classes=num_classes, **kwargs)
+        self.embed = layers.Embedding(num_classes, latent_dim)
+        self.dense = layers.Dense(4 * 4 * 3)
+
+    @property
+    def image_shape(self):
+        return (4, 4, 3)
+
+    def call(self, z, labels=None, training=None, truncation=None):
+        self.check_inputs(z, labels)
+        h = z + self.embed(labels)
+        if truncation is not None:
+            h = h * truncation
+        return keras.ops.tanh(keras.ops.reshape(self.dense(h), (-1, 4, 4, 3)))
+
+
+class ToyVideoGenerator(GANGenerator):
+    """Unconditional video: z -> [N, T=3, 4, 4, 1]."""
+
+    def __init__(self, *, latent_dim=5, **kwargs):
+        super().__init__(latent_dim=latent_dim, **kwargs)
+        self.dense = layers.Dense(3 * 4 * 4)
+
+    @property
+    def image_shape(self):
+        return (3, 4, 4, 1)
+
+    def call(self, z, labels=None, training=None):
+        self.check_inputs(z, labels)
+        return keras.ops.tanh(keras.ops.reshape(self.dense(z), (-1, 3, 4, 4, 1)))
+
+
+def latents(num, dim, seed=0):
+    return np.random.default_rng(seed).standard_normal((num, dim)).astype(np.float32)

@@ -1,0 +1,32 @@
+"""Shared bits for training tests: the tiny recipe and weight comparison."""
+
+import os
+
+import h5py
+import numpy as np
+
+from tests.conftest import REPO
+from zoo.training.recipe import load_recipe
+
+RECIPE_PATH = os.path.join(REPO, "recipes", "sngan_fmnist32.py")
+
+
+def tiny_recipe(**changes):
+    recipe = load_recipe(RECIPE_PATH, smoke=True)
+    return recipe.replace(**changes) if changes else recipe
+
+
+def read_weights(path):
+    out = {}
+    with h5py.File(path, "r") as f:
+        f.visititems(lambda name, obj: out.__setitem__(name, obj[()]) if isinstance(obj, h5py.Dataset) else None)
+    return out
+
+
+def assert_same_export(dir_a, dir_b):
+    for part in ("generator", "discriminator"):
+        a = read_weights(os.path.join(dir_a, "export", f"{part}.weights.h5"))
+        b = read_weights(os.path.join(dir_b, "export", f"{part}.weights.h5"))
+        assert a.keys() == b.keys() and len(a) > 10
+        for k in a:
+            np.testing.assert_array_equal(a[k], b[k], err_msg=f"{part}: {k}")
