@@ -1,0 +1,37 @@
+"""FID and KID with the standard FID Inception network (InceptionV3 2015-12-05), offline, without torch.
+
+    from zoo.metrics import evaluate_generator, real_floor
+    evaluate_generator(g, metric="fid", num=10000, reference="fmnist/test")   # -> dict with value, n, ...
+    real_floor("fmnist/test", "fmnist/train", num=10000)                       # FID of real vs real at that n
+
+Pieces: `fid_weights` (locate + sha256-check the weights), `torch_archive` (restricted tensor unpickler),
+`fid_inception` (the Keras network), `resize`, `features` (batched extraction), `frechet` and `kid` (the maths),
+`reference_stats` (cached real statistics), `evaluate` (the public functions), `cli` (`zoo eval`).
+TensorFlow-heavy modules are imported on first use.
+"""
+
+from zoo.metrics.frechet import activation_statistics, fid_from_features, frechet_distance
+from zoo.metrics.kid import kernel_inception_distance, mmd2_unbiased, polynomial_kernel
+
+_LAZY = {
+    "evaluate_generator": "zoo.metrics.evaluate",
+    "real_floor": "zoo.metrics.evaluate",
+    "reference_statistics": "zoo.metrics.reference_stats",
+    "InceptionFeatures": "zoo.metrics.features",
+    "ExtractorConfig": "zoo.metrics.features",
+    "extract_features": "zoo.metrics.features",
+    "fid_inception": "zoo.metrics.fid_inception",
+    "FEATURE_EXTRACTOR": "zoo.metrics.fid_weights",
+}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'zoo.metrics' has no attribute {name!r}")
+
+
+__all__ = ["activation_statistics", "fid_from_features", "frechet_distance", "kernel_inception_distance",
+           "mmd2_unbiased", "polynomial_kernel", *_LAZY]
