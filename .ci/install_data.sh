@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs the Debian packages that hold zoo's offline datasets, when missing.
+set -euo pipefail
+need=()
+[ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || need+=(dataset-fashion-mnist)
+[ -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || need+=(fonts-noto-color-emoji)
+[ ${#need[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" = 0 ]; then
+  apt-get update -q >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}" >/dev/null
+  echo "installed ${need[*]}"
+else
+  echo "zoo needs the Debian packages: ${need[*]}" >&2
+  echo "install them with: sudo apt-get install ${need[*]}" >&2
+  echo "(without root: apt-get download PKG && dpkg -x PKG*.deb DIR, then set ZOO_FMNIST_DIR / ZOO_EMOJI_FONT)" >&2
+  exit 1
+fi
