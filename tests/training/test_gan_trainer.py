@@ -107,3 +107,13 @@ def test_mirrored_update_equals_single_device_update():
     d_step_mirrored(dist)
     for a, b in zip(single.discriminator.trainable_variables, mirrored.discriminator.trainable_variables):
         np.testing.assert_allclose(a.numpy(), b.value.values[0].numpy(), rtol=2e-4, atol=2e-6, err_msg=a.path)
+
+
+def test_keras_fit_runs_the_same_train_step():
+    t = _trainer()
+    images = np.random.default_rng(0).integers(0, 255, (64, 32, 32, 1), dtype=np.uint8)
+    ds = make_train_dataset(images, None, examples_per_step=4, seed=0)
+    history = t.fit(ds, steps_per_epoch=2, epochs=1, verbose=0)
+    assert set(history.history) == {"d_loss", "g_loss", "d_real", "d_fake"}
+    assert all(np.isfinite(v[-1]) for v in history.history.values())
+    assert int(t.step.numpy()) == 2
