@@ -12,6 +12,7 @@ from tests.hub.hf_cache import make_hf_cache
 from zoo.hub import ChecksumError
 from zoo.hub.manifest import sha256_file
 from zoo.models.latents import sample_latents
+from zoo.models.serialization import load_model_files, save_model_files
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 REVISION = "0123456789abcdef0123456789abcdef01234567"
@@ -44,6 +45,13 @@ def test_load_identity_and_attributes(weights_root, expected_samples):
     z = sample_latents(golden["num"], g.latent_dim, seed=golden["seed"])
     window = np.asarray(g(z, training=False))[..., :4, :4, :1]
     np.testing.assert_allclose(window, np.asarray(golden["slice"]), atol=golden["atol"])
+    assert type(g.manifest) is dict
+
+
+def test_loaded_model_can_be_saved_again(weights_root, tmp_path, expected_samples):
+    """Fine-tuning starts from a loaded model: its extra attributes must not get into the weight files."""
+    save_model_files(str(tmp_path / "again"), zoo.load(NAME))
+    np.testing.assert_array_equal(load_model_files(str(tmp_path / "again")).sample(4, seed=0), expected_samples)
 
 
 def test_load_discriminator(weights_root):

@@ -41,9 +41,14 @@ def parse_labels(text: str):
 
 
 def run_list(args) -> None:
-    from zoo.hub.registry import registry
+    import sys
 
-    for name, entry in registry().items():
+    from zoo.hub.registry import registry, weights_dir
+
+    entries = registry()
+    if not entries:
+        print(f"no pretrained models in {weights_dir()}", file=sys.stderr)
+    for name, entry in entries.items():
         m = entry.manifest
         res = "x".join(str(r) for r in m["resolution"])
         metrics = ", ".join(f"{x['name']} {x['value']:.2f} (n={x['num_fake']})" for x in m["metrics"])

@@ -73,16 +73,15 @@ def download_snapshot(manifest: dict) -> str:
                       ) from e
 
 
-def model_folder(name: str) -> tuple[str, dict]:
-    """(verified folder holding every file of `name`, manifest): local folder first, else the Hub."""
-    entry = get_entry(name)
+def verified_folder(entry) -> str:
+    """A folder holding every file of a registry entry, all sha256-verified: the local one first, else the Hub."""
     manifest = entry.manifest
     folder = entry.folder
     if missing_files(folder, manifest["files"]):
         folder = download_snapshot(manifest)
     verify_files(folder, manifest["files"])
     check_config_matches(folder, manifest)
-    return folder, manifest
+    return folder
 
 
 def check_config_matches(folder: str, manifest: dict) -> None:
@@ -108,14 +107,15 @@ def load(name: str, part: str = "generator"):
     """
     if part not in PARTS:
         raise ValueError(f"part must be one of {sorted(PARTS)}, got {part!r}")
-    manifest = get_entry(name).manifest
-    if PARTS[part] not in manifest["files"]:
+    entry = get_entry(name)
+    if PARTS[part] not in entry.manifest["files"]:
         raise ValueError(f"{name} ships no {part} ({PARTS[part]} is not in its manifest's files: "
-                         f"{sorted(manifest['files'])})")
-    folder, manifest = model_folder(name)
+                         f"{sorted(entry.manifest['files'])})")
+    folder = verified_folder(entry)
     from zoo.models.serialization import load_model_files
 
     model = load_model_files(folder, part)
-    model.zoo_name = name
-    model.manifest = json.loads(json.dumps(manifest))
+    # plain attributes, set past Keras' attribute tracking: they are information, not model state
+    object.__setattr__(model, "zoo_name", name)
+    object.__setattr__(model, "manifest", json.loads(json.dumps(entry.manifest)))
     return model
