@@ -1,10 +1,13 @@
+import copy
 import json
 import os
 import keras
+import numpy as np
 import pytest
 import tensorflow as tf
 
 from tests.hub.conftest import NAME, REPO_ID, tiny_sngan
+from tests.hub.test_manifest import GOOD
 from zoo.hub import publish as pub
 from zoo.hub.manifest import COMMIT_PATTERN, sha256_file, validate_manifest
 from zoo.version import __version__
@@ -75,3 +78,44 @@ def test_write_samples_png(weights_root):
     path = pub.write_samples(str(weights_root / NAME), num=4)
     assert path.endswith("samples.png") and os.path.getsize(path) > 0
     validate_manifest(read_manifest(weights_root), folder=str(weights_root / NAME))  # samples.png needs no entry
+
+
+def test_metric_entry_from_an_evaluate_result():
+    result = {"model": "runs/x", "metric": "kid", "value": 0.012, "std": 0.001, "subsets": 100, "subset_size": 500,
+              "num_fake": 500, "num_real": 500, "reference": "fmnist/test",
+              "feature_extractor": "fid-inception-2015-12-05 sha256:" + "0" * 64, "resize": "legacy bilinear",
+              "seed": 0, "truncation": None, "seconds": 60.0}
+    entry = pub.metric_entry(result, floor={"metric": "kid", "value": 0.0005})
+    assert entry["name"] == "kid" and entry["floor"] == 0.0005 and entry["std"] == 0.001 and entry["weights"] == "ema"
+    manifest = copy.deepcopy(GOOD)
+    manifest["metrics"] = [entry]
+    validate_manifest(manifest)
+
+
+def test_folder_from_workdir(tmp_path, monkeypatch):
+    from zoo.hub import load
+    from zoo.models.serialization import save_model_files
+
+    g, d = tiny_sngan()
+    workdir = tmp_path / "runs" / "sngan-fmnist-32"
+    save_model_files(str(workdir / "export"), g, d)
+    (workdir / "recipe.json").write_text(json.dumps({"name": "sngan-fmnist-32", "dataset": "fmnist", "split": "train"}))
+    (workdir / "train_state.json").write_text(json.dumps({"step": 1250, "wall_clock_s": 1005.2,
+                                                          "hardware": "2 CPU cores (x86_64), GPUs: 0"}))
+    root = tmp_path / "weights_manifest"
+    root.mkdir()
+    manifest = pub.folder_from_workdir(str(workdir), recipe_path="recipes/sngan_fmnist32.py", license="apache-2.0",
+                                       repo_id="org/sngan-fmnist-32", num_examples=60000, weights_root=str(root),
+                                       git_commit="f" * 40)
+    folder = root / "sngan-fmnist-32"
+    assert sorted(os.listdir(folder)) == ["README.md", "config.json", "discriminator.weights.h5",
+                                          "generator.weights.h5", "manifest.json", "samples.png"]
+    assert manifest["recipe"] == {"path": "recipes/sngan_fmnist32.py", "steps": 1250, "wall_clock_s": 1005.2,
+                                  "hardware": "2 CPU cores (x86_64), GPUs: 0", "git_commit": "f" * 40,
+                                  "command": "zoo train recipes/sngan_fmnist32.py"}
+    assert "![samples](samples.png)" in (folder / "README.md").read_text()
+    monkeypatch.setenv("ZOO_WEIGHTS_DIR", str(root))
+    np.testing.assert_array_equal(load("sngan-fmnist-32").sample(2, seed=0), g.sample(2, seed=0))
+    with pytest.raises(FileExistsError, match="overwrite=True"):
+        pub.folder_from_workdir(str(workdir), recipe_path="r.py", license="mit", repo_id="org/sngan-fmnist-32",
+                                num_examples=1, weights_root=str(root))

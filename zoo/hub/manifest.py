@@ -12,7 +12,8 @@ Decisions the design left open, written down here:
   folder is uploaded, then the 40-hex commit id returned by the Hub.
 - `recipe.git_commit` is a 40-hex commit or null (trained outside a git checkout); `recipe.command` (optional)
   is the exact command that trained the model.
-- A metric may carry `floor` (the real-vs-real value at the same n, for FID), `resize`, `split` or `notes`.
+- A metric may carry `floor` (the real-vs-real value at the same n, for FID), `std` (KID's spread over
+  subsets), `resize`, `split` or `notes`.
 - `golden` is `{seed, num, slice, atol}` (+ `labels` for class-conditional generators): `slice` holds the
   float outputs `g(z, labels, training=False)[..., :4, :4, :1]` (see `zoo.hub.publish.golden_slice`) for
   `z = zoo.models.latents.sample_latents(num, latent_dim, seed)`.
@@ -193,7 +194,7 @@ def _hub(value, path):
 
 _METRIC_REQUIRED = ("name", "value", "num_fake", "reference", "num_real", "feature_extractor", "weights",
                     "truncation", "seed")
-_METRIC_OPTIONAL = ("floor", "resize", "split", "notes")
+_METRIC_OPTIONAL = ("floor", "std", "resize", "split", "notes")
 
 
 def _metrics(value, path):
@@ -213,6 +214,7 @@ def _metrics(value, path):
         _opt(_num)(m["truncation"], f"{where}.truncation")
         _int(m["seed"], f"{where}.seed")
         _opt(_num)(m.get("floor"), f"{where}.floor")
+        _opt(_num)(m.get("std"), f"{where}.std")
         for key in ("resize", "split", "notes"):
             _opt(_str)(m.get(key), f"{where}.{key}")
 

@@ -1,6 +1,6 @@
 """Preparing a model folder for publication (manifest, samples, model card) and uploading it to the Hub.
 
-A folder becomes publishable in three steps, all offline:
+A folder becomes publishable in three steps, all offline (`folder_from_workdir` does them for a training run):
 
     save_model_files(folder, g, d)                       # config.json + *.weights.h5 (zoo.models.serialization)
     write_manifest(folder, dataset=..., license=..., repo_id=..., recipe=..., metrics=[...])
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 
 import numpy as np
@@ -198,3 +199,78 @@ def publish(name: str, repo_id: str, token: str | None = None, commit_message: s
     manifest["hub"]["revision"] = info.oid
     save_manifest(folder, manifest)
     return info.oid
+
+
+def metric_entry(result: dict, weights: str = "ema", floor: dict | float | None = None) -> dict:
+    """A manifest metric from a `zoo.metrics.evaluate.evaluate_generator` result (and `real_floor`'s, if given).
+
+    Args:
+        result: {'metric', 'value', 'num_fake', 'num_real', 'reference', 'feature_extractor', 'seed', ...}.
+        weights: which generator weights were measured: "ema" or "raw".
+        floor: the real-data floor at the same n, as a number or a `real_floor` result.
+    """
+    entry = {"name": result["metric"], "value": float(result["value"]), "num_fake": int(result["num_fake"]),
+             "reference": result["reference"], "num_real": int(result["num_real"]),
+             "feature_extractor": result["feature_extractor"], "weights": weights,
+             "truncation": result.get("truncation"), "seed": int(result["seed"])}
+    if floor is not None:
+        entry["floor"] = float(floor["value"] if isinstance(floor, dict) else floor)
+    for key in ("std", "resize"):
+        if result.get(key) is not None:
+            entry[key] = result[key]
+    return entry
+
+
+def folder_from_workdir(workdir: str, *, recipe_path: str, license: str, repo_id: str, num_examples: int,
+                        metrics: list | tuple = (), command: str | None = None, git_commit: str | None = None,
+                        weights_root: str | None = None, overwrite: bool = False) -> dict:
+    """Turn a finished training run into `weights_manifest/<name>/`: files, manifest, samples, model card.
+
+    Reads `<workdir>/export/` (config.json + weight files), `<workdir>/recipe.json` (name, dataset, split)
+    and `<workdir>/train_state.json` (step, wall clock, hardware). Offline; `publish` uploads afterwards.
+
+    Args:
+        workdir: the run directory of `zoo train`.
+        recipe_path: the recipe file the run used, e.g. "recipes/sngan_fmnist32.py".
+        license, repo_id: as in `write_manifest`.
+        num_examples: size of the training split.
+        metrics: manifest metric dicts (see `metric_entry`).
+        command: the exact command of the run (default: `zoo train <recipe_path>`).
+        git_commit: the commit the run was trained at (default: the checkout's HEAD now).
+        weights_root: the weights_manifest folder (default: `zoo.hub.registry.weights_dir()`).
+        overwrite: replace an existing model folder.
+
+    Example:
+        >>> folder_from_workdir("runs/sngan-fmnist-32", recipe_path="recipes/sngan_fmnist32.py",
+        ...     license="apache-2.0", repo_id="zoo-gan/sngan-fmnist-32", num_examples=60000,
+        ...     metrics=[metric_entry(fid_result, floor=floor_result)])
+    """
+    from zoo.hub.model_card import write_model_card
+    from zoo.hub.registry import weights_dir
+
+    with open(os.path.join(workdir, "recipe.json")) as f:
+        recipe = json.load(f)
+    with open(os.path.join(workdir, "train_state.json")) as f:
+        state = json.load(f)
+    export = os.path.join(workdir, "export")
+    if not os.path.isfile(os.path.join(export, CONFIG_FILE)):
+        raise FileNotFoundError(f"{export}/{CONFIG_FILE} is missing; expected a finished run (zoo train writes "
+                                f"export/ at the end)")
+    folder = os.path.join(weights_root or weights_dir(), recipe["name"])
+    if os.path.exists(folder):
+        if not overwrite:
+            raise FileExistsError(f"{folder} already exists; pass overwrite=True to replace it")
+        shutil.rmtree(folder)
+    os.makedirs(folder)
+    for name in sorted(os.listdir(export)):
+        if name == CONFIG_FILE or name.endswith(".h5"):
+            shutil.copy2(os.path.join(export, name), os.path.join(folder, name))
+    manifest = write_manifest(
+        folder, dataset={"name": recipe["dataset"], "split": recipe["split"], "num_examples": int(num_examples)},
+        license=license, repo_id=repo_id, metrics=metrics,
+        recipe={"path": recipe_path, "steps": int(state["step"]), "wall_clock_s": float(state["wall_clock_s"]),
+                "hardware": state.get("hardware", "unknown"), "command": command or f"zoo train {recipe_path}",
+                "git_commit": git_commit})
+    write_samples(folder)
+    write_model_card(folder, manifest)
+    return manifest
