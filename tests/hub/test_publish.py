@@ -1,6 +1,7 @@
 import copy
 import json
 import os
+
 import keras
 import numpy as np
 import pytest
