@@ -55,7 +55,7 @@ def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     try:
         args.func(args)
-    except (ValueError, KeyError, FileNotFoundError, FileExistsError) as e:
+    except (ValueError, KeyError, OSError) as e:
         print(f"zoo {args.command}: error: {e}", file=sys.stderr)
         return 2
     return 0
