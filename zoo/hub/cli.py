@@ -28,6 +28,21 @@ def add_subcommands(subparsers) -> None:
     p.add_argument("--token", help="Hub token (default: HF_TOKEN or the `huggingface-cli login` one)")
     p.set_defaults(func=run_publish)
 
+    p = subparsers.add_parser("release", help="measure a finished run (FID/KID + floor) and write "
+                                              "weights_manifest/<name>/ (manifest, card, samples, golden)")
+    p.add_argument("workdir", metavar="WORKDIR", help="a finished `zoo train` work dir")
+    p.add_argument("--recipe", required=True, help="the recipe file the run used")
+    p.add_argument("--repo-id", required=True, help="ORG/NAME on the Hub it will be published to")
+    p.add_argument("--license", default="apache-2.0")
+    p.add_argument("--num", type=int, default=10000, help="samples for FID/KID and for the floor (default 10000)")
+    p.add_argument("--reference", default="fmnist/test", help="real reference split (default fmnist/test)")
+    p.add_argument("--train", default="fmnist/train", help="real split of the floor (default fmnist/train)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--batch-size", type=int, help="feature-network batch size")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing weights_manifest/<name>/")
+    p.add_argument("--git-commit", help="commit the run was trained at (default: from train_state.json, else HEAD)")
+    p.set_defaults(func=run_release)
+
 
 def parse_labels(text: str):
     """'3' -> 3 (one id for every sample); '3,3,1' -> [3, 3, 1]."""
@@ -76,3 +91,18 @@ def run_publish(args) -> None:
     revision = publish(args.name, args.repo_id, token=args.token)
     print(f"uploaded {args.name} to https://huggingface.co/{args.repo_id} at revision {revision}; "
           f"hub.revision is pinned in its manifest.json: commit it")
+
+
+def run_release(args) -> None:
+    import json
+    import shlex
+    import sys
+
+    from zoo.hub.release import release
+
+    command = "zoo " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    manifest = release(args.workdir, recipe_path=args.recipe, repo_id=args.repo_id, license=args.license,
+                       num=args.num, reference=args.reference, train=args.train, seed=args.seed,
+                       batch_size=args.batch_size, overwrite=args.overwrite, command=command,
+                       git_commit=args.git_commit)
+    print(json.dumps({"name": manifest["name"], "metrics": manifest["metrics"]}, indent=2))

@@ -15,7 +15,7 @@ Decisions the design left open, written down here:
 - A metric may carry `floor` (the real-vs-real value at the same n, for FID), `std` (KID's spread over
   subsets), `resize`, `split` or `notes`.
 - `golden` is `{seed, num, slice, atol}` (+ `labels` for class-conditional generators): `slice` holds the
-  float outputs `g(z, labels, training=False)[..., :4, :4, :1]` (see `zoo.hub.publish.golden_slice`) for
+  float outputs the centre 4x4 window (first channel) of `g(z, labels, training=False)` (see `zoo.hub.publish.golden_slice`) for
   `z = zoo.models.latents.sample_latents(num, latent_dim, seed)`.
 """
 
@@ -194,7 +194,7 @@ def _hub(value, path):
 
 _METRIC_REQUIRED = ("name", "value", "num_fake", "reference", "num_real", "feature_extractor", "weights",
                     "truncation", "seed")
-_METRIC_OPTIONAL = ("floor", "std", "resize", "split", "notes")
+_METRIC_OPTIONAL = ("floor", "floor_reference", "std", "resize", "split", "notes", "command")
 
 
 def _metrics(value, path):
@@ -215,7 +215,7 @@ def _metrics(value, path):
         _int(m["seed"], f"{where}.seed")
         _opt(_num)(m.get("floor"), f"{where}.floor")
         _opt(_num)(m.get("std"), f"{where}.std")
-        for key in ("resize", "split", "notes"):
+        for key in ("resize", "split", "notes", "floor_reference", "command"):
             _opt(_str)(m.get(key), f"{where}.{key}")
 
 

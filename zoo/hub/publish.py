@@ -21,7 +21,15 @@ import numpy as np
 
 from zoo.hub.manifest import (CONFIG_FILE, MANIFEST_FILE, UNLISTED_FILES, sha256_file, validate_manifest)
 
-GOLDEN_WINDOW = 4  # golden slice: images[..., :4, :4, :1]
+GOLDEN_WINDOW = 4  # golden slice: a 4x4 window at the image centre, first channel (corners are background)
+
+
+def golden_window(images):
+    """The golden window of float images NHWC (video NTHWC): `[..., c-2:c+2, c-2:c+2, :1]` at the centre."""
+    images = np.asarray(images)
+    h, w = images.shape[-3], images.shape[-2]
+    y, x = h // 2 - GOLDEN_WINDOW // 2, w // 2 - GOLDEN_WINDOW // 2
+    return images[..., y:y + GOLDEN_WINDOW, x:x + GOLDEN_WINDOW, :1]
 
 
 def file_entries(folder: str) -> dict:
@@ -63,12 +71,12 @@ def golden_labels(generator, num: int):
 
 
 def golden_slice(generator, seed: int = 0, num: int = 2) -> list:
-    """`generator(z, labels, training=False)[..., :4, :4, :1]` as nested lists, z = `sample_latents(num, seed)`."""
+    """`golden_window(generator(z, labels, training=False))` as nested lists, z = `sample_latents(num, seed)`."""
     from zoo.models.latents import sample_latents
 
     z = sample_latents(num, generator.latent_dim, seed=seed)
     images = np.asarray(generator(z, labels=golden_labels(generator, num), training=False))
-    window = images[..., :GOLDEN_WINDOW, :GOLDEN_WINDOW, :1]
+    window = golden_window(images)
     return window.astype(np.float64).tolist()
 
 

@@ -13,6 +13,7 @@ import numpy as np
 import tensorflow as tf
 
 from zoo.data import load_arrays
+from zoo.hub.publish import git_commit
 from zoo.data.pipeline import make_train_dataset
 from zoo.images import save_image_grid, to_uint8
 from zoo.models import build_from_preset
@@ -133,6 +134,7 @@ def train(recipe: TrainRecipe, workdir: str, *, steps: int | None = None, strate
     elif init_from:
         _init_from(trainer, init_from)
     start = int(trainer.step.numpy())
+    state.setdefault("git_commit", git_commit())
     if chief:
         with open(os.path.join(workdir, RECIPE_FILE), "w") as f:
             json.dump(recipe.to_dict(), f, indent=2, sort_keys=True)

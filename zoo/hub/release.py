@@ -1,0 +1,69 @@
+"""`zoo release`: measure a finished training run and turn it into `weights_manifest/<name>/`.
+
+One command produces every number of a published model: FID and KID of `num` EMA-generator samples
+(seed `seed`) against the first `num` images of the reference split, the same metrics for `num` real
+training images (the real-data floor at that n), the golden slice, the sample grid and the model card.
+The fake features are extracted once and used for both metrics.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+
+import numpy as np
+
+
+def measure(generator, *, num: int, reference: str, train: str, seed: int = 0, batch_size: int | None = None,
+            progress: bool = True, command: str | None = None) -> list[dict]:
+    """[FID entry, KID entry] in manifest form (each with its floor), from one pass of the feature network."""
+    from zoo.hub.publish import metric_entry
+    from zoo.metrics.evaluate import _extractor, _result, metric_value, sample_labels
+    from zoo.metrics.features import extract_features
+    from zoo.metrics.reference_stats import reference_statistics
+    from zoo.metrics.resize import DEFAULT_RESIZE
+
+    start = time.perf_counter()
+    extractor = _extractor(batch_size, DEFAULT_RESIZE)
+    labels = sample_labels(num, generator.num_classes, seed)
+    fake = np.asarray(generator.sample(int(num), seed=seed, labels=labels))
+    fake_features = extract_features(fake, extractor, progress=progress, desc="features generated")
+    real = reference_statistics(reference, num, extractor=extractor, progress=progress)
+    floor_set = reference_statistics(train, num, extractor=extractor, permutation_seed=seed, progress=progress)
+    entries = []
+    for metric in ("fid", "kid"):
+        values = metric_value(metric, real, fake_features, seed)
+        floor = metric_value(metric, real, floor_set["features"], seed)
+        result = _result(metric, values, len(fake), real["num"], reference, extractor, seed, start, truncation=None)
+        entry = metric_entry(result, weights="ema", floor=floor["value"])
+        entry["floor_reference"] = f"{train} (n={floor_set['num']}, permutation seed {seed})"
+        if command:
+            entry["command"] = command
+        entries.append(entry)
+    return entries
+
+
+def release(workdir: str, *, recipe_path: str, repo_id: str, license: str, num: int, reference: str, train: str,
+            seed: int = 0, batch_size: int | None = None, overwrite: bool = False, command: str | None = None,
+            git_commit: str | None = None) -> dict:
+    """Measure `workdir`'s exported EMA generator and write its published folder; returns the manifest.
+
+    `command` (this release command) is stored with each metric; `git_commit` is the commit the run was
+    trained at (default: the one `zoo train` recorded in train_state.json, else HEAD).
+    """
+    from zoo.cli_support import resolve_generator
+    from zoo.data import dataset_info
+    from zoo.hub.publish import folder_from_workdir
+
+    with open(os.path.join(workdir, "recipe.json")) as f:
+        recipe = json.load(f)
+    with open(os.path.join(workdir, "train_state.json")) as f:
+        state = json.load(f)
+    generator = resolve_generator(workdir)
+    metrics = measure(generator, num=num, reference=reference, train=train, seed=seed, batch_size=batch_size,
+                      command=command)
+    info = dataset_info(recipe["dataset"])
+    return folder_from_workdir(workdir, recipe_path=recipe_path, license=license, repo_id=repo_id,
+                               num_examples=int(info["num_examples"][recipe["split"]]), metrics=metrics,
+                               git_commit=git_commit or state.get("git_commit"), overwrite=overwrite)
