@@ -62,13 +62,23 @@ def verify_sha256(path: str, expected: str) -> str:
     return path
 
 
-@functools.lru_cache(maxsize=2)
 def load_fid_tensors(path: str | None = None, expected_sha256: str = FID_WEIGHTS_SHA256) -> dict:
-    """{'mixed_4.tower.conv_1.weight': array, ...} (prefix 'net.layers.' dropped) of the checked weights file."""
+    """{'mixed_4.tower.conv_1.weight': array, ...} (prefix 'net.layers.' dropped) of the checked weights file.
+
+    The file (default `fid_weights_path()`) is sha256-checked, then read with the restricted tensor unpickler;
+    results are cached per (path, size, mtime) within the process.
+    """
+    path = os.path.abspath(path or fid_weights_path())
+    stat = os.stat(path)
+    return _load_checked(path, stat.st_size, stat.st_mtime_ns, expected_sha256)
+
+
+@functools.lru_cache(maxsize=2)
+def _load_checked(path: str, size: int, mtime_ns: int, expected_sha256: str) -> dict:
     from zoo.metrics.torch_archive import load_torch_archive, named_tensors
 
-    path = verify_sha256(path or fid_weights_path(), expected_sha256)
-    root = load_torch_archive(path)
+    del size, mtime_ns  # cache key only
+    root = load_torch_archive(verify_sha256(path, expected_sha256))
     prefix = "net.layers."
     tensors = named_tensors(root)
     if not tensors or not all(k.startswith(prefix) for k in tensors):
