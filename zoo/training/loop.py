@@ -114,7 +114,7 @@ def train(recipe: TrainRecipe, workdir: str, *, steps: int | None = None, strate
     keras.utils.set_random_seed(recipe.seed)
     strat = get_strategy(strategy, num_devices)
     chief = is_chief(strat)
-    total = int(steps or recipe.steps)
+    total = int(recipe.steps if steps is None else steps)
     images, labels = load_arrays(recipe.dataset, recipe.split)
     trainer = build_trainer(recipe, strat, images.shape[1:], augment=augment)
 
