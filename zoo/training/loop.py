@@ -88,13 +88,17 @@ def _init_from(trainer: GANTrainer, name: str):
     """Copy the weights of a published model (G, EMA G from its generator; D from its discriminator)."""
     import zoo.hub
 
-    src_g = zoo.hub.load(name, part="generator")
-    src_d = zoo.hub.load(name, part="discriminator")
-    for dst in (trainer.generator, trainer.ema_generator):
-        if len(dst.weights) != len(src_g.weights):
-            raise ValueError(f"--init-from {name}: its generator does not match the recipe's architecture")
-        dst.set_weights(src_g.get_weights())
-    trainer.discriminator.set_weights(src_d.get_weights())
+    pairs = ((zoo.hub.load(name, part="generator"), (trainer.generator, trainer.ema_generator)),
+             (zoo.hub.load(name, part="discriminator"), (trainer.discriminator,)))
+    for src, dsts in pairs:
+        for dst in dsts:
+            src_shapes = [tuple(v.shape) for v in src.weights]
+            dst_shapes = [tuple(v.shape) for v in dst.weights]
+            if src_shapes != dst_shapes:
+                raise ValueError(f"--init-from {name}: its {type(src).__name__} does not match the recipe's "
+                                 f"architecture ({len(src_shapes)} weights vs {len(dst_shapes)}; first difference "
+                                 f"{next(((a, b) for a, b in zip(src_shapes, dst_shapes) if a != b), None)})")
+            dst.set_weights(src.get_weights())
 
 
 def train(recipe: TrainRecipe, workdir: str, *, steps: int | None = None, strategy: str = "default",
