@@ -35,6 +35,13 @@ def test_fid_matches_reference(shift, scale):
     np.testing.assert_allclose(fid_from_features(x, y), reference_fid(x, y), rtol=1e-6, atol=1e-8)
 
 
+@pytest.mark.parametrize("n", [500, 20])
+def test_eigh_method_matches_sqrtm(n):
+    x, y = gaussian(n, 16, 6), gaussian(n, 16, 7, 0.3, 1.4)
+    a, b = activation_statistics(x), activation_statistics(y)
+    assert frechet_distance(*a, *b, method="eigh") == pytest.approx(frechet_distance(*a, *b), rel=1e-6, abs=1e-6)
+
+
 def test_fid_of_identical_sets_is_zero():
     x = gaussian(300, 32, 3)
     assert abs(fid_from_features(x, x)) < 1e-6
@@ -58,5 +65,7 @@ def test_singular_covariances_use_the_eps_offset():
 def test_shape_errors_name_the_expected_shapes():
     with pytest.raises(ValueError, match=r"\(d,\) and sigma \(d, d\)"):
         frechet_distance(np.zeros(3), np.eye(3), np.zeros(4), np.eye(4))
+    with pytest.raises(ValueError, match="expected 'sqrtm' or 'eigh'"):
+        frechet_distance(np.zeros(3), np.eye(3), np.zeros(3), np.eye(3), method="newton")
     with pytest.raises(ValueError, match="n >= 2"):
         activation_statistics(np.zeros((1, 3)))
