@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import threading
 import zipfile
 
 import numpy as np
+
+from zoo.checksums import sha256_file
 
 CACHE_ENV = "ZOO_CACHE"
 
@@ -18,13 +19,7 @@ def cache_dir(subdir: str = "") -> str:
     return os.path.join(root, subdir) if subdir else root
 
 
-def file_sha256(path: str, chunk_size: int = 1 << 20) -> str:
-    """Hex sha256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(chunk_size), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+file_sha256 = sha256_file
 
 
 def save_npz(path: str, **arrays) -> str:

@@ -21,10 +21,11 @@ Decisions the design left open, written down here:
 
 from __future__ import annotations
 
-import hashlib
 import numbers
 import os
 import re
+
+from zoo.checksums import sha256_file  # noqa: F401  (re-exported by zoo.hub)
 
 MANIFEST_FILE = "manifest.json"
 CONFIG_FILE = "config.json"
@@ -41,14 +42,6 @@ COMMIT_PATTERN = re.compile(r"^[0-9a-f]{40}$")
 REPO_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
-
-def sha256_file(path: str, chunk_size: int = 1 << 20) -> str:
-    """Hex sha256 of a file, read in chunks (constant memory for any file size)."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(chunk_size), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def parse_name(name: str) -> dict:

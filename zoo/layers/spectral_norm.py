@@ -57,6 +57,11 @@ class _SpectralNormMixin:
             self.sn_u.assign(u)
         return w
 
+    def _bias_and_activation(self, x):
+        if self.use_bias:
+            x = x + self.bias
+        return self.activation(x) if self.activation is not None else x
+
     def sigma(self):
         """Current estimate of the largest singular value (no update)."""
         return spectral_normalize(self.kernel, self.sn_u, self.power_iterations, self.eps)[2]
@@ -97,10 +102,7 @@ class SNDense(_SpectralNormMixin, keras.layers.Dense):
         self._build_sn(self.units)
 
     def call(self, inputs, training=None):
-        x = tf.matmul(inputs, self.normalized_kernel(training))
-        if self.use_bias:
-            x = x + self.bias
-        return self.activation(x) if self.activation is not None else x
+        return self._bias_and_activation(tf.matmul(inputs, self.normalized_kernel(training)))
 
     def get_config(self):
         return {**super().get_config(), **self._sn_config()}
@@ -132,10 +134,7 @@ class SNConv2D(_SpectralNormMixin, keras.layers.Conv2D):
         self._build_sn(self.filters)
 
     def call(self, inputs, training=None):
-        x = self.convolution_op(inputs, self.normalized_kernel(training))
-        if self.use_bias:
-            x = x + self.bias
-        return self.activation(x) if self.activation is not None else x
+        return self._bias_and_activation(self.convolution_op(inputs, self.normalized_kernel(training)))
 
     def get_config(self):
         return {**super().get_config(), **self._sn_config()}
