@@ -55,3 +55,12 @@ def test_torchscript_parity_live(images):
 
 def test_reference_file_is_small():
     assert os.path.getsize(OUT) < 100_000
+
+
+def test_fast_extractor_matches_torchscript(reference, images):
+    """The library's default configuration (folded BN, frozen graph, in-graph resize) on uint8 299x299 input."""
+    from zoo.metrics.features import ExtractorConfig, InceptionFeatures
+
+    extractor = InceptionFeatures()
+    assert extractor.config == ExtractorConfig()
+    np.testing.assert_allclose(extractor(images.astype(np.uint8)), reference, atol=ATOL, rtol=0)

@@ -25,17 +25,20 @@ class ExtractorConfig:
         fold_batch_norm: fold batch norm into the conv kernels (`ConvBN.fold_batch_norm`).
         fuse_resize: resize inside the same `tf.function` as the forward pass (no eager round trip).
         jit_compile: XLA-compile that function.
+        freeze: turn the weights into graph constants (`convert_variables_to_constants_v2`), so TF's graph
+            optimizer precomputes the folded kernels once instead of on every call.
     """
 
     batch_size: int = 50
     fold_batch_norm: bool = True
     fuse_resize: bool = True
     jit_compile: bool = False
+    freeze: bool = True
 
     @classmethod
     def plain(cls, batch_size: int = 100) -> "ExtractorConfig":
         """The straightforward configuration: eager resize, then `tf.function(model)` over the unfolded model."""
-        return cls(batch_size=batch_size, fold_batch_norm=False, fuse_resize=False, jit_compile=False)
+        return cls(batch_size=batch_size, fold_batch_norm=False, fuse_resize=False, jit_compile=False, freeze=False)
 
 
 class InceptionFeatures:
@@ -53,7 +56,20 @@ class InceptionFeatures:
         self.config = config or ExtractorConfig()
         self.model = fid_inception(weights, fold_batch_norm=self.config.fold_batch_norm)
         forward = self._resize_and_forward if self.config.fuse_resize else self._forward
-        self._compiled = tf.function(forward, jit_compile=self.config.jit_compile, reduce_retracing=True)
+        self._function = tf.function(forward, jit_compile=self.config.jit_compile, reduce_retracing=True)
+        self._frozen = {}
+
+    def _compiled(self, x):
+        if not self.config.freeze:
+            return self._function(x)
+        key = (x.dtype, tuple(x.shape[1:]))
+        if key not in self._frozen:
+            from tensorflow.python.framework.convert_to_constants import convert_variables_to_constants_v2
+
+            spec = tf.TensorSpec((None,) + key[1], key[0])
+            self._frozen[key] = convert_variables_to_constants_v2(self._function.get_concrete_function(spec))
+        out = self._frozen[key](x)
+        return out[0] if isinstance(out, (list, tuple)) else out
 
     def _forward(self, x):
         return self.model(x, training=False)
