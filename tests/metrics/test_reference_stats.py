@@ -39,6 +39,20 @@ def test_computes_then_loads_from_cache(fake_data):
     assert str(again["feature_extractor"]).startswith("fid-inception-2015-12-05 sha256:")
 
 
+@pytest.mark.parametrize("permutation_seed", [None, 5])
+def test_smaller_num_is_a_prefix_of_a_larger_cache(fake_data, permutation_seed):
+    big = reference_statistics("fmnist/train", 40, extractor=FakeExtractor(), permutation_seed=permutation_seed,
+                               progress=False)
+    unused = FakeExtractor()
+    small = reference_statistics("fmnist/train", 25, extractor=unused, permutation_seed=permutation_seed,
+                                 progress=False)
+    assert unused.batches == []
+    np.testing.assert_array_equal(small["features"], big["features"][:25])
+    direct = FakeExtractor().batch(fake_data["train"][0][select_indices(80, 25, permutation_seed)])
+    np.testing.assert_allclose(small["features"], direct, rtol=1e-6)
+    assert os.path.isfile(cache_path("fmnist/train", 25, "tf1_bilinear", permutation_seed))
+
+
 def test_first_n_and_permutation_select_different_images(fake_data):
     first = reference_statistics("fmnist/train", 20, extractor=FakeExtractor(), progress=False)
     perm = reference_statistics("fmnist/train", 20, extractor=FakeExtractor(), permutation_seed=0, progress=False)

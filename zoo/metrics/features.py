@@ -64,10 +64,7 @@ class InceptionFeatures:
             return self._function(x)
         key = (x.dtype, tuple(x.shape[1:]))
         if key not in self._frozen:
-            from tensorflow.python.framework.convert_to_constants import convert_variables_to_constants_v2
-
-            spec = tf.TensorSpec((None,) + key[1], key[0])
-            self._frozen[key] = convert_variables_to_constants_v2(self._function.get_concrete_function(spec))
+            self._frozen[key] = frozen_function(self._function, tf.TensorSpec((None,) + key[1], key[0]))
         out = self._frozen[key](x)
         return out[0] if isinstance(out, (list, tuple)) else out
 
@@ -88,6 +85,17 @@ class InceptionFeatures:
     def __call__(self, images) -> np.ndarray:
         """Features of any number of images, `config.batch_size` at a time."""
         return extract_features(np.asarray(images), self, progress=False)
+
+
+def frozen_function(function, spec: tf.TensorSpec):
+    """The concrete function of `function` for `spec` with every variable turned into a constant.
+
+    Uses `convert_variables_to_constants_v2` (the TFLite converter's freezer; not exported under `tf.`), so Grappler
+    constant-folds the batch-norm scaling into the kernels once, instead of on every call.
+    """
+    from tensorflow.python.framework.convert_to_constants import convert_variables_to_constants_v2
+
+    return convert_variables_to_constants_v2(function.get_concrete_function(spec))
 
 
 def check_images(images):
@@ -150,4 +158,5 @@ def extract_features(source, extractor: InceptionFeatures, num: int | None = Non
     return np.concatenate(out)
 
 
-__all__ = ["ExtractorConfig", "InceptionFeatures", "check_images", "extract_features", "iter_batches"]
+__all__ = ["ExtractorConfig", "InceptionFeatures", "check_images", "extract_features", "frozen_function",
+           "iter_batches"]

@@ -7,6 +7,7 @@ Cache: `${ZOO_CACHE:-~/.cache/zoo}/fid_stats/<dataset>_<split>_<selection>_n<num
 holding `features` (num, 2048) float32 (KID needs them), `mu` (2048,) and `sigma` (2048, 2048) float64, `num`, and
 the feature extractor / resize strings; a sidecar `<file>.sha256` holds the file's sha256, checked on every load.
 A file whose checksum does not match is recomputed (or, with `strict=True`, raises `CacheChecksumError`).
+A smaller `num` of the same selection is a prefix of a larger one, so it is served from the smallest larger cache.
 Files are read with `np.load(allow_pickle=False)`.
 """
 
@@ -53,11 +54,29 @@ def select_indices(total: int, num: int | None, permutation_seed: int | None = N
     return order[:num]
 
 
-def cache_path(reference: str, num: int, resize: str, permutation_seed: int | None = None) -> str:
+def cache_path(reference: str, num: int | str, resize: str, permutation_seed: int | None = None) -> str:
+    """The cache file of `num` images of `reference` (num='*' gives the glob pattern of every size)."""
     dataset, split = parse_reference(reference)
     selection = "first" if permutation_seed is None else f"perm{int(permutation_seed)}"
     safe = re.sub(r"[^A-Za-z0-9._-]+", "-", f"{dataset}_{split}")
-    return os.path.join(cache_dir(), f"{safe}_{selection}_n{int(num)}_{resize}_{FID_WEIGHTS_SHA256[:12]}.npz")
+    return os.path.join(cache_dir(), f"{safe}_{selection}_n{num}_{resize}_{FID_WEIGHTS_SHA256[:12]}.npz")
+
+
+def _larger_cached_features(reference, num, resize, permutation_seed):
+    """The first `num` features of the smallest intact cache of the same selection with more images, or None."""
+    pattern = cache_path(reference, "*", resize, permutation_seed)
+    head, tail = os.path.basename(pattern).split("*")
+    sizes = []
+    for name in os.listdir(os.path.dirname(pattern)) if os.path.isdir(os.path.dirname(pattern)) else []:
+        middle = name[len(head):len(name) - len(tail)] if name.startswith(head) and name.endswith(tail) else ""
+        if middle.isdigit() and int(middle) > num:
+            sizes.append(int(middle))
+    for size in sorted(sizes):
+        try:
+            return load_stats(cache_path(reference, size, resize, permutation_seed))["features"][:num]
+        except (CacheChecksumError, KeyError, ValueError) as e:
+            warnings.warn(f"ignoring cache of {size} images: {e}")
+    return None
 
 
 def save_stats(path: str, stats: dict) -> str:
@@ -135,8 +154,10 @@ def reference_statistics(reference: str = "fmnist/test", num: int | None = None,
             if strict:
                 raise
             warnings.warn(f"{e}; recomputing")
-    extractor = extractor or InceptionFeatures(resize=resize)
-    features = extract_features(images[indices], extractor, progress=progress, desc=f"features {reference}")
+    features = _larger_cached_features(reference, len(indices), resize, permutation_seed)
+    if features is None:
+        extractor = extractor or InceptionFeatures(resize=resize)
+        features = extract_features(images[indices], extractor, progress=progress, desc=f"features {reference}")
     stats = _stats_from_features(features, resize)
     save_stats(path, stats)
     return stats
