@@ -6,6 +6,7 @@ import json
 import math
 import os
 import platform
+import shutil
 import time
 
 import keras
@@ -192,5 +193,7 @@ def train(recipe: TrainRecipe, workdir: str, *, steps: int | None = None, strate
         save_state(start)
     if chief:
         save_model_files(os.path.join(workdir, "export"), trainer.ema_generator, trainer.discriminator)
+    else:
+        shutil.rmtree(manager.directory, ignore_errors=True)  # a non-chief worker's throw-away checkpoints
     writer.flush()
     return dict(state)
