@@ -2,9 +2,10 @@
 
 import pytest
 
+from zoo.checksums import sha256_file
 from zoo.metrics import fid_weights
 from zoo.metrics.fid_weights import (FEATURE_EXTRACTOR, FID_WEIGHTS_SHA256, WeightsChecksumError, fid_weights_path,
-                                     load_fid_tensors, sha256_of, verify_sha256)
+                                     load_fid_tensors, verify_sha256)
 
 
 def test_sha256_mismatch_names_both_digests(tmp_path):
@@ -13,7 +14,7 @@ def test_sha256_mismatch_names_both_digests(tmp_path):
     with pytest.raises(WeightsChecksumError) as info:
         verify_sha256(str(path), FID_WEIGHTS_SHA256)
     message = str(info.value)
-    assert sha256_of(str(path)) in message and FID_WEIGHTS_SHA256 in message and "pip install" in message
+    assert sha256_file(str(path)) in message and FID_WEIGHTS_SHA256 in message and "pip install" in message
 
 
 def test_tampered_file_via_env_is_refused(tmp_path, monkeypatch):

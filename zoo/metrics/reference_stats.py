@@ -20,7 +20,8 @@ import warnings
 
 import numpy as np
 
-from zoo.metrics.fid_weights import FEATURE_EXTRACTOR, FID_WEIGHTS_SHA256, sha256_of
+from zoo.checksums import sha256_file
+from zoo.metrics.fid_weights import FEATURE_EXTRACTOR, FID_WEIGHTS_SHA256
 from zoo.metrics.frechet import activation_statistics
 
 CACHE_ENV = "ZOO_CACHE"
@@ -87,7 +88,7 @@ def save_stats(path: str, stats: dict) -> str:
     try:
         with open(tmp, "wb") as f:
             np.savez(f, **{k: np.asarray(v) for k, v in stats.items()})
-        digest = sha256_of(tmp)
+        digest = sha256_file(tmp)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
@@ -104,7 +105,7 @@ def load_stats(path: str) -> dict:
         raise CacheChecksumError(f"{path} has no checksum file {sidecar}")
     with open(sidecar) as f:
         expected = f.read().strip()
-    actual = sha256_of(path)
+    actual = sha256_file(path)
     if actual != expected:
         raise CacheChecksumError(f"{path} has sha256 {actual} but {sidecar} says {expected}: the cache was "
                                  f"modified; delete both files to recompute")
