@@ -34,6 +34,13 @@ def test_fid_result_dict(fake_env):
     json.dumps(result)  # JSON-serializable
 
 
+def test_small_reference_split_is_used_whole_unless_num_real_is_given(fake_env):
+    result = evaluate_generator(FakeGenerator(), num=100, progress=False)
+    assert result["num_fake"] == 100 and result["num_real"] == 60
+    with pytest.raises(ValueError, match="2 <= num <= 60"):
+        evaluate_generator(FakeGenerator(), num=100, num_real=100, progress=False)
+
+
 def test_same_seed_same_value(fake_env):
     a = evaluate_generator(FakeGenerator(), num=30, seed=1, progress=False)
     b = evaluate_generator(FakeGenerator(), num=30, seed=1, progress=False)

@@ -65,8 +65,9 @@ def evaluate_generator(generator, metric: str = "fid", num: int = 10000, referen
     """FID or KID of `num` samples of `generator` (a `zoo.models.base.GANGenerator`) vs real `reference` images.
 
     Samples are `generator.sample(num, seed=seed, labels=..., truncation=truncation)`; class-conditional generators
-    get uniform labels from `sample_labels(num, num_classes, seed)`. The real set is the first `num_real` (default
-    `num`) images of the reference split, its features cached (see `zoo.metrics.reference_stats`).
+    get uniform labels from `sample_labels(num, num_classes, seed)`. The real set is the first `num_real` images of
+    the reference split (default: `num`, or the whole split if smaller), its features cached (see
+    `zoo.metrics.reference_stats`).
 
     Returns: {'metric', 'value' (+ 'std', 'subsets', 'subset_size' for KID), 'num_fake', 'num_real', 'reference',
     'feature_extractor', 'resize', 'seed', 'truncation', 'seconds'}. `fid_method='eigh'` computes the FID trace
@@ -80,7 +81,8 @@ def evaluate_generator(generator, metric: str = "fid", num: int = 10000, referen
     fake = np.asarray(fake)
     check_images(fake)
     fake_features = extract_features(fake, extractor, progress=progress, desc="features generated")
-    real = reference_statistics(reference, num_real or num, extractor=extractor, progress=progress)
+    real = reference_statistics(reference, num_real or num, extractor=extractor, allow_fewer=num_real is None,
+                                progress=progress)
     values = metric_value(metric, real, fake_features, seed, kid_subsets, kid_subset_size, fid_method)
     return _result(metric, values, len(fake), real["num"], reference, extractor, seed, start,
                    truncation=truncation)

@@ -121,7 +121,7 @@ def _stats_from_features(features: np.ndarray, resize: str) -> dict:
 
 def reference_statistics(reference: str = "fmnist/test", num: int | None = None, extractor=None,
                          resize: str | None = None, permutation_seed: int | None = None, strict: bool = False,
-                         progress: bool = True) -> dict:
+                         allow_fewer: bool = False, progress: bool = True) -> dict:
     """{'features', 'mu', 'sigma', 'num', 'feature_extractor', 'resize'} of `num` real images of `reference`
     (default: the whole split), from the cache when present and intact, else computed and cached.
 
@@ -132,6 +132,7 @@ def reference_statistics(reference: str = "fmnist/test", num: int | None = None,
         resize: resize method; default the extractor's, or 'tf1_bilinear'.
         permutation_seed: select by a seeded permutation instead of the first images.
         strict: raise `CacheChecksumError` on a tampered cache instead of recomputing it.
+        allow_fewer: when the split has fewer than `num` images, use them all instead of raising.
         progress: tqdm progress bar while computing.
     """
     from zoo.data import load_arrays
@@ -143,6 +144,8 @@ def reference_statistics(reference: str = "fmnist/test", num: int | None = None,
         raise ValueError(f"extractor resizes with {extractor.resize!r} but resize={resize!r} was asked")
     dataset, split = parse_reference(reference)
     images, _ = load_arrays(dataset, split)
+    if allow_fewer and num is not None:
+        num = min(int(num), len(images))
     indices = select_indices(len(images), num, permutation_seed)
     path = cache_path(reference, len(indices), resize, permutation_seed)
     if os.path.isfile(path):
