@@ -7,7 +7,16 @@ default legacy bilinear resize), alternating baseline and candidate `--repeats` 
      "baseline_value": ..., "value": ..., "ratio": ..., "repeats": N, "max_abs_feature_diff": ...}
 
 ratio > 1 means the candidate is faster; features must agree within 1e-4 (else exit code 1).
-Run: `python benchmarks/fid_throughput.py` (a few minutes on 2 CPU cores); `--images 400 --repeats 5` for more.
+Run: `python benchmarks/fid_throughput.py` (about 1.5 minutes on 2 CPU cores); `--images 400 --repeats 5` for more;
+`--batch-size`, `--no-fold-bn`, `--no-fuse-resize`, `--no-freeze`, `--xla` to try other candidates.
+
+Measured on 2 CPU cores (AMD EPYC, AVX-512) with a GAN training job running beside it:
+    {"benchmark": "fid_throughput", "baseline": "tf_function_b100", "candidate": "b50+fold_bn+fused_resize+frozen",
+     "unit": "images/s", "baseline_value": 16.658, "value": 19.344, "ratio": 1.161, "repeats": 3, ...}
+Where the time goes (Grappler step stats, batch 25): convolutions are ~95% of the folded graph and run at
+110-125 GMAC/s, close to one core's AVX-512 FMA peak; the plain graph spends ~12% more in the separate batch-norm
+Sub/Mul/Add ops. XLA (`--xla`) is ~2x slower here (its CPU convolutions are not oneDNN's); the batch size (25-100)
+matters little.
 """
 
 from __future__ import annotations
@@ -48,7 +57,7 @@ def throughput(extractor: InceptionFeatures, images: np.ndarray) -> tuple:
 def describe(config: ExtractorConfig) -> str:
     parts = [f"b{config.batch_size}"]
     parts += [name for name, on in (("fold_bn", config.fold_batch_norm), ("fused_resize", config.fuse_resize),
-                                    ("xla", config.jit_compile)) if on]
+                                    ("frozen", config.freeze), ("xla", config.jit_compile)) if on]
     return "+".join(parts)
 
 
@@ -59,6 +68,7 @@ def main(argv=None) -> int:
     parser.add_argument("--batch-size", type=int, help="candidate batch size (default: the library's)")
     parser.add_argument("--no-fold-bn", action="store_true", help="candidate without batch-norm folding")
     parser.add_argument("--no-fuse-resize", action="store_true", help="candidate with eager resize")
+    parser.add_argument("--no-freeze", action="store_true", help="candidate with variables instead of constants")
     parser.add_argument("--xla", action="store_true", help="candidate with jit_compile=True")
     args = parser.parse_args(argv)
 
@@ -66,7 +76,8 @@ def main(argv=None) -> int:
     candidate_config = ExtractorConfig(batch_size=args.batch_size or default.batch_size,
                                        fold_batch_norm=default.fold_batch_norm and not args.no_fold_bn,
                                        fuse_resize=default.fuse_resize and not args.no_fuse_resize,
-                                       jit_compile=args.xla or default.jit_compile)
+                                       jit_compile=args.xla or default.jit_compile,
+                                       freeze=default.freeze and not args.no_freeze)
     baseline = InceptionFeatures(config=ExtractorConfig.plain(100))
     candidate = InceptionFeatures(config=candidate_config)
     images = test_images(args.images)

@@ -1,8 +1,9 @@
 """Inception pool3 features of uint8 images, computed in batches from an array or a stream of batches.
 
-`InceptionFeatures` is the one place the FID network is run. Its default `ExtractorConfig` is the fastest
-configuration measured by `benchmarks/fid_throughput.py` on a 2-core CPU (features equal to the plain model's within
-1e-4); the plain configuration is `ExtractorConfig.plain()`.
+`InceptionFeatures` is the one place the FID network is run. Its default `ExtractorConfig` (batch 50, batch norm
+folded into the kernels, resize inside the graph, weights frozen to constants) is the fastest configuration measured
+by `benchmarks/fid_throughput.py` on a 2-core CPU: ~1.16x the images/s of a plain `tf.function` at batch 100
+(`ExtractorConfig.plain()`), features equal within 3e-5. Convolutions are ~95% of its time, near the CPU's FMA peak.
 """
 
 from __future__ import annotations
