@@ -19,7 +19,7 @@ def _str(s):
 
 
 def _int(i):
-    return b"K" + bytes([i])
+    return b"K" + bytes([i]) if 0 <= i < 256 else b"J" + struct.pack("<i", i)
 
 
 def _global(module, name):
@@ -63,6 +63,16 @@ def test_storage_size_mismatch_is_an_error(tmp_path):
     path = tmp_path / "m.pt"
     write_archive(path, tensor_pickle("0", 8, (2, 3), (3, 1)), {"0": np.zeros(5)})
     with pytest.raises(pickle.UnpicklingError, match="5 elements on disk, 8 expected"):
+        load_torch_archive(str(path))
+
+
+def test_out_of_bounds_layouts_are_refused(tmp_path):
+    path = tmp_path / "m.pt"
+    write_archive(path, tensor_pickle("0", 6, (2, 4), (4, 1)), {"0": np.zeros(6)})
+    with pytest.raises(pickle.UnpicklingError, match="overruns its storage of 6 elements"):
+        load_torch_archive(str(path))
+    write_archive(path, tensor_pickle("0", 6, (2, 3), (-3, 1), offset=3), {"0": np.zeros(6)})
+    with pytest.raises(pickle.UnpicklingError, match="invalid tensor layout"):
         load_torch_archive(str(path))
 
 

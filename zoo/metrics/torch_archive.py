@@ -78,7 +78,9 @@ def _rebuild_tensor(storage, storage_offset, size, stride, requires_grad=False, 
     del requires_grad, backward_hooks, metadata
     if not isinstance(storage, np.ndarray):
         raise pickle.UnpicklingError(f"tensor storage should be an array, got {type(storage).__name__}")
-    size, stride = tuple(int(s) for s in size), tuple(int(s) for s in stride)
+    size, stride, storage_offset = tuple(int(s) for s in size), tuple(int(s) for s in stride), int(storage_offset)
+    if len(size) != len(stride) or min(size + stride + (storage_offset,), default=0) < 0:
+        raise pickle.UnpicklingError(f"invalid tensor layout: size {size}, stride {stride}, offset {storage_offset}")
     needed = storage_offset + sum((n - 1) * s for n, s in zip(size, stride)) + 1 if all(size) else 0
     if needed > storage.size:
         raise pickle.UnpicklingError(f"tensor of size {size} stride {stride} offset {storage_offset} overruns "
