@@ -35,7 +35,9 @@ def kernel_inception_distance(real_features, fake_features, num_subsets: int = 1
                               seed: int = 0) -> tuple:
     """(mean, std) of `mmd2_unbiased` over `num_subsets` subsets of min(subset_size, n_real, n_fake) features each.
 
-    Subsets are drawn with `np.random.RandomState(seed)` (stable across NumPy versions).
+    Subsets are drawn with `np.random.RandomState(seed)` (stable across NumPy versions). When both sets have at most
+    `subset_size` features every subset is the whole set, so the std is 0: use more features than `subset_size`
+    (the usual 10,000 vs 1,000) for a meaningful spread.
     """
     real = np.asarray(real_features, np.float64)
     fake = np.asarray(fake_features, np.float64)
