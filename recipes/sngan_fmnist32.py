@@ -17,6 +17,14 @@ with the real-data floor beside it.
 
 Command:
     zoo train recipes/sngan_fmnist32.py --workdir runs/sngan-fmnist-32
+    zoo release runs/sngan-fmnist-32 --recipe recipes/sngan_fmnist32.py --repo-id zoo-gan/sngan-fmnist-32 \
+        --num 10000 --reference fmnist/test --train fmnist/train --seed 0
+
+The shipped run (2026-11-22, 2 CPU cores shared with other jobs): started with `steps=6000`, stopped after
+the step-1500 checkpoint, `steps` lowered to 4500 (the CPU time budget) and resumed with `--resume` (the
+loop allows only `steps` to change on resume; data order and random draws depend on the step alone, so the
+run equals an uninterrupted 4500-step run). Measured by the release command above: FID-10k 30.26 vs
+fmnist/test (real-data floor at n=10k: 2.41), KID 0.0180 +- 0.0011; see the manifest.
 """
 
 from zoo.training import TrainRecipe

@@ -63,7 +63,8 @@ def metrics_table(metrics: list) -> str:
             "| weights | truncation | seed |",
             "|---|---|---|---|---|---|---|---|---|"]
     for m in metrics:
-        rows.append(f"| {m['name']} | {_fmt(m['value'])} | {_fmt(m['num_fake'])} | {m['reference']} "
+        value = _fmt(m["value"]) + (f" ± {_fmt(m['std'])}" if m.get("std") is not None else "")
+        rows.append(f"| {m['name']} | {value} | {_fmt(m['num_fake'])} | {m['reference']} "
                     f"({_fmt(m['num_real'])}) | {_fmt(m.get('floor'))} | {m['feature_extractor']} | {m['weights']} "
                     f"| {_fmt(m['truncation'])} | {m['seed']} |")
     notes = [f"- {m['name']}: {m['resize']}" for m in metrics if m.get("resize")]
@@ -72,6 +73,13 @@ def metrics_table(metrics: list) -> str:
              "FID is biased upward at small n, so compare a value with its floor.\n")
     if notes:
         text += "\nResizing to the feature extractor's input:\n" + "\n".join(notes) + "\n"
+    floors = sorted({m["floor_reference"] for m in metrics if m.get("floor_reference")})
+    if floors:
+        text += "\nFloor images: " + "; ".join(floors) + ".\n"
+    commands = sorted({m["command"] for m in metrics if m.get("command")})
+    if commands:
+        text += "\nThese numbers were measured with:\n\n```bash\n" + "\n".join(commands) + "\n```\n"
+    text += "\nAny single metric is re-measured with `zoo eval NAME --metric fid|kid --num N`.\n"
     return text
 
 
