@@ -7,6 +7,8 @@ import importlib
 import os
 import sys
 
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before any TensorFlow import
+
 # subcommands contributed by other packages: module with add_subcommands(subparsers)
 PLUGINS = ("zoo.hub.cli", "zoo.metrics.cli", "zoo.export.cli")
 
@@ -51,7 +53,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     args = build_parser().parse_args(argv)
     try:
         args.func(args)
