@@ -1,6 +1,7 @@
 """FID / KID of a generator against a real reference split, and the real-data floor at the same sample size.
 
-FID is biased upward at small n (Fashion-MNIST train vs test: 36.6 at n=500, 2.42 at n=10k), so every FID should be
+FID is biased upward at small n (Fashion-MNIST train vs test at n=10k: 2.41, measured by `zoo release` for sngan-fmnist-32;
+shared/OFFLINE.md reports 36.6 at n=500), so every FID should be
 reported with n and `real_floor` at the same n, and KID (unbiased) beside it.
 """
 
