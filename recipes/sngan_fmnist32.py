@@ -54,6 +54,7 @@ RECIPE = TrainRecipe(
     sample_every=500,
     log_every=50,
     keep_checkpoints=3,
+    diffaugment="",
     deterministic=True,
     jit_compile=False,
 )

@@ -13,6 +13,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from zoo.augment import make_diffaugment
 from zoo.data import load_arrays
 from zoo.hub.publish import git_commit
 from zoo.data.pipeline import make_train_dataset
@@ -69,7 +70,7 @@ def _check_same_recipe(workdir: str, recipe: TrainRecipe):
     if not os.path.exists(path):
         return
     with open(path) as f:
-        saved = json.load(f)
+        saved = {**TrainRecipe.defaults(), **json.load(f)}
     now = json.loads(json.dumps(recipe.to_dict()))
     diff = sorted(k for k in set(saved) | set(now) if k != "steps" and saved.get(k) != now.get(k))
     if diff:
@@ -121,6 +122,8 @@ def train(recipe: TrainRecipe, workdir: str, *, steps: int | None = None, strate
     chief = is_chief(strat)
     total = int(recipe.steps if steps is None else steps)
     images, labels = load_arrays(recipe.dataset, recipe.split)
+    if augment is None:
+        augment = make_diffaugment(recipe.diffaugment)
     trainer = build_trainer(recipe, strat, images.shape[1:], augment=augment)
 
     checkpoint = make_checkpoint(trainer)

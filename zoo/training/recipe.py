@@ -28,6 +28,8 @@ class TrainRecipe:
         seed: seed of data order, latents and initialization.
         checkpoint_every, sample_every, log_every: intervals in steps.
         keep_checkpoints: how many checkpoints to keep.
+        diffaugment: DiffAugment policy applied to real and fake images before D, e.g.
+            "color,translation,cutout" ("" = none; `zoo.augment.diffaugment`).
         deterministic: enable TF op determinism (bit-identical resume).
         jit_compile: XLA-compile the step function.
     """
@@ -54,6 +56,7 @@ class TrainRecipe:
     gp_lambda: float = 0.0
     r1_gamma: float = 0.0
     keep_checkpoints: int = 3
+    diffaugment: str = ""
     deterministic: bool = True
     jit_compile: bool = False
     generator_overrides: dict = field(default_factory=dict)
@@ -69,6 +72,13 @@ class TrainRecipe:
             generator_overrides={**self.generator_overrides, "channels": 16},
             discriminator_overrides={**self.discriminator_overrides, "channels": 16},
         )
+
+    @classmethod
+    def defaults(cls) -> dict:
+        """{field: default} of the fields that have one (fields added later compare as their default)."""
+        return {f.name: (f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default)
+                for f in dataclasses.fields(cls)
+                if f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING}
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)

@@ -1,0 +1,5 @@
+"""Augmentations for data-efficient GAN training (applied to real and fake images before D)."""
+
+from zoo.augment.diffaugment import POLICIES, diff_augment, make_diffaugment, parse_policy
+
+__all__ = ["POLICIES", "diff_augment", "make_diffaugment", "parse_policy"]
