@@ -49,6 +49,7 @@ RECIPE = TrainRecipe(
     ema_start=500,
     gp_lambda=0.0,
     r1_gamma=0.0,
+    ortho_reg=0.0,
     seed=0,
     checkpoint_every=250,
     sample_every=500,

@@ -30,6 +30,24 @@ def gradient_penalty(discriminator, real, fake, labels=None, seed=None, training
     return tf.reduce_mean(tf.square(tf.sqrt(sq + 1e-12) - 1.0))
 
 
+def orthogonal_regularization(kernels):
+    """BigGAN's orthogonal regularization without its coefficient: sum over kernels W of
+    ||W^T W * (1 - I)||_F^2, with W = the kernel reshaped to (fan_in, filters), so W^T W holds the inner
+    products of the filters and only the off-diagonal terms are penalised (filter norms are free).
+
+    Multiply by beta yourself (paper: 1e-4). The BigGAN-PyTorch reference applies the gradient
+    2 (W W^T * (1 - I)) W directly (filters as rows), which is the gradient of this term with beta / 2.
+    Reference: Brock et al. 2019, Sec. 3.1, Eq. 3.
+    """
+    total = tf.constant(0.0)
+    for kernel in kernels:
+        w = tf.reshape(tf.convert_to_tensor(kernel), (-1, kernel.shape[-1]))
+        gram = tf.matmul(w, w, transpose_a=True)
+        off = gram * (1.0 - tf.eye(tf.shape(gram)[0], dtype=gram.dtype))
+        total += tf.reduce_sum(tf.square(off))
+    return total
+
+
 def r1_penalty(discriminator, real, labels=None, training=True):
     """R1: E[||grad_x D(x)||_2^2] on real data. Multiply by gamma / 2 yourself (StyleGAN2: gamma = 10).
 

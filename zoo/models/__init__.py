@@ -6,6 +6,8 @@ import importlib
 
 FAMILIES = {
     "sngan": "zoo.models.sngan",
+    "sagan": "zoo.models.sagan",
+    "biggan": "zoo.models.biggan",
 }
 
 

@@ -39,6 +39,11 @@ class GANGenerator(keras.Model):
     def from_config(cls, config):
         return cls(**config)
 
+    def orthogonal_kernels(self):
+        """The weights BigGAN's orthogonal regularization applies to (default: every trainable matrix or conv
+        kernel). Families override this to exclude weights such as embeddings."""
+        return [v for v in self.trainable_variables if len(v.shape) >= 2]
+
     def check_inputs(self, z, labels=None):
         """Raise a ValueError naming the expected shapes when z / labels do not fit this generator."""
         shape = tuple(z.shape)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
-from zoo.losses import get_loss, gradient_penalty, r1_penalty
+from zoo.losses import get_loss, gradient_penalty, orthogonal_regularization, r1_penalty
 from zoo.training.ema import ema_update
 
 # purposes folded into the step seed, so every random draw of a step has its own stream
@@ -35,6 +35,8 @@ class GANTrainer(keras.Model):
         seed: base seed of all random draws.
         gp_lambda: weight of the WGAN-GP penalty (0 = off).
         r1_gamma: R1 weight gamma; the penalty added is gamma / 2 * R1 (0 = off).
+        ortho_reg: coefficient beta of BigGAN's orthogonal regularization of G's kernels
+            (`generator.orthogonal_kernels()`), added to the G loss (0 = off; BigGAN: 1e-4).
         augment: optional differentiable `f(images, seed) -> images` applied to real and fake before D
             (DiffAugment); None = no augmentation.
 
@@ -47,7 +49,8 @@ class GANTrainer(keras.Model):
     """
 
     def __init__(self, generator, discriminator, *, loss="hinge", n_dis=1, ema_decay=0.999, ema_start=0, seed=0,
-                 gp_lambda=0.0, r1_gamma=0.0, augment=None, **kwargs):
+                 gp_lambda=0.0, r1_gamma=0.0, ortho_reg=0.0, augment=None,
+                 **kwargs):
         super().__init__(**kwargs)
         self.generator = generator
         self.discriminator = discriminator
@@ -59,6 +62,7 @@ class GANTrainer(keras.Model):
         self.seed = int(seed)
         self.gp_lambda = float(gp_lambda)
         self.r1_gamma = float(r1_gamma)
+        self.ortho_reg = float(ortho_reg)
         self.augment = augment
         self.ema_generator = type(generator).from_config(generator.get_config())
         self.trackers = {k: keras.metrics.Mean(name=k) for k in ("d_loss", "g_loss", "d_real", "d_fake")}
@@ -144,7 +148,10 @@ class GANTrainer(keras.Model):
             fake = self.generator(z, labels=fake_labels, training=True)
             logits = self.discriminator(self._aug(fake, self.n_dis), labels=fake_labels, training=True)
             loss = self.g_loss_fn(logits)
-            scaled = loss * self._scale()
+            total = loss
+            if self.ortho_reg:
+                total += self.ortho_reg * orthogonal_regularization(self.generator.orthogonal_kernels())
+            scaled = total * self._scale()
         grads = tape.gradient(scaled, self.generator.trainable_variables)
         self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_variables))
         decay = tf.where(tf.cast(self.step, tf.int64) <= self.ema_start, 0.0, self.ema_decay)

@@ -25,6 +25,7 @@ class TrainRecipe:
         g_lr, d_lr, beta_1, beta_2: Adam settings of G and D (separate learning rates = TTUR).
         ema_decay, ema_start: EMA of G's weights.
         gp_lambda, r1_gamma: gradient penalties (0 = off).
+        ortho_reg: BigGAN orthogonal regularization coefficient on G (0 = off; paper 1e-4).
         seed: seed of data order, latents and initialization.
         checkpoint_every, sample_every, log_every: intervals in steps.
         keep_checkpoints: how many checkpoints to keep.
@@ -55,6 +56,7 @@ class TrainRecipe:
     log_every: int
     gp_lambda: float = 0.0
     r1_gamma: float = 0.0
+    ortho_reg: float = 0.0
     keep_checkpoints: int = 3
     diffaugment: str = ""
     deterministic: bool = True
