@@ -15,6 +15,23 @@ def model_folder(path: str) -> str | None:
     return None
 
 
+def dataset_of(name_or_workdir: str) -> str:
+    """The training dataset name of a published model, a model folder or a training work dir."""
+    import json
+
+    if os.path.isdir(name_or_workdir):
+        for path, key in ((os.path.join(name_or_workdir, "recipe.json"), None),
+                          (os.path.join(name_or_workdir, "manifest.json"), "dataset")):
+            if os.path.isfile(path):
+                with open(path) as f:
+                    data = json.load(f)
+                return data["dataset"] if key is None else data["dataset"]["name"]
+        raise FileNotFoundError(f"{name_or_workdir} has neither recipe.json nor manifest.json: dataset unknown")
+    from zoo.hub.registry import get_entry
+
+    return get_entry(name_or_workdir).manifest["dataset"]["name"]
+
+
 def resolve_generator(name_or_workdir: str, part: str = "generator"):
     """A published model name -> `zoo.hub.load(name)`; a training work dir or model folder -> its model."""
     if os.path.isdir(name_or_workdir):

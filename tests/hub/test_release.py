@@ -44,3 +44,32 @@ def test_release_of_a_smoke_run(tmp_path, monkeypatch):
     window = golden_window(g(z, labels=golden_labels(g, golden["num"]), training=False))
     assert window.shape == (golden["num"], 4, 4, 1)
     np.testing.assert_allclose(window, np.asarray(golden["slice"]), atol=golden["atol"])
+
+
+def test_release_of_a_conditional_run_with_truncation_curve(tmp_path, monkeypatch):
+    monkeypatch.setenv("ZOO_WEIGHTS_DIR", str(tmp_path / "weights"))
+    monkeypatch.setenv("ZOO_CACHE", str(tmp_path / "cache"))
+    (tmp_path / "weights").mkdir()
+    import os
+
+    from tests.conftest import REPO
+    from zoo.hub.release import release
+    from zoo.training.recipe import load_recipe
+
+    recipe_path = os.path.join(REPO, "recipes", "biggan_fmnist32.py")
+    workdir = tmp_path / "run"
+    train(load_recipe(recipe_path, smoke=True), str(workdir))
+    manifest = release(str(workdir), recipe_path="recipes/biggan_fmnist32.py", repo_id="zoo-gan/biggan-fmnist-32",
+                       license="apache-2.0", num=6, reference="fmnist/test", train="fmnist/train", seed=0,
+                       truncations=(0.5, 1.0), curve_num=4)
+    folder = tmp_path / "weights" / "biggan-fmnist-32"
+    validate_manifest(manifest, str(folder))
+    assert [(m["name"], m["truncation"], m["num_fake"]) for m in manifest["metrics"]] == [
+        ("fid", None, 6), ("kid", None, 6), ("fid", 0.5, 4), ("fid", 1.0, 4)]
+    assert manifest["golden"]["labels"] is not None
+    assert (folder / "classes.png").exists()
+    from PIL import Image
+
+    assert Image.open(folder / "classes.png").size[1] > Image.open(folder / "classes.png").size[0]  # 10 rows
+    card = (folder / "README.md").read_text()
+    assert "Samples per class" in card and "7 Sneaker" in card and "FID over the truncation threshold" in card

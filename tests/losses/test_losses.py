@@ -89,3 +89,17 @@ def test_gradient_penalty_of_linear_discriminator():
 def test_unknown_loss_name_is_a_clear_error():
     with pytest.raises(KeyError, match="known"):
         losses.get_loss("hingee")
+
+
+def test_orthogonal_regularization_against_hand_computed_value():
+    """W (fan_in 2, filters 3) = [[1, 0, 1], [2, 1, 0]]: W^T W = [[5, 2, 1], [2, 1, 0], [1, 0, 1]];
+    off-diagonal squares 2 * (2^2 + 1^2 + 0^2) = 10. A conv kernel (1, 1, 2, 3) with the same numbers gives 10
+    too; two kernels add. Orthogonal filters (any norms) give 0."""
+    import numpy as np
+
+    from zoo.losses import orthogonal_regularization
+
+    w = np.array([[1.0, 0.0, 1.0], [2.0, 1.0, 0.0]], np.float32)
+    assert float(orthogonal_regularization([w])) == pytest.approx(10.0)
+    assert float(orthogonal_regularization([w.reshape(1, 1, 2, 3), w])) == pytest.approx(20.0)
+    assert float(orthogonal_regularization([np.diag([3.0, 0.5]).astype(np.float32)])) == 0.0

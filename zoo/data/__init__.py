@@ -15,6 +15,7 @@ import os
 from zoo.data import emoji as _emoji
 from zoo.data import fmnist as _fmnist
 from zoo.data import folder as _folder
+from zoo.data.class_names import class_names, label_ids
 from zoo.data.errors import DatasetNotFoundError, UnreadableImageError
 from zoo.data.emoji import load_emoji
 from zoo.data.fmnist import load_fmnist
@@ -103,5 +104,5 @@ def dataset_info(name: str, **kwargs) -> dict:
     return tfds_info(arg, **kwargs)
 
 
-__all__ = ["DatasetNotFoundError", "UnreadableImageError", "dataset_info", "load_arrays", "load_emoji",
+__all__ = ["DatasetNotFoundError", "UnreadableImageError", "class_names", "dataset_info", "label_ids", "load_arrays", "load_emoji",
            "load_fmnist", "load_image_folder", "parse_name"]

@@ -13,6 +13,10 @@ Signatures (every input is typed and shaped: a wrong dtype or shape is refused a
   z is drawn by TensorFlow's stateless RNG, `tf.random.stateless_normal([num, latent_dim], seed=[seed, 0])`,
   so the same seed gives the same images on every call and server, but NOT the images of
   `g.sample(num, seed)`, whose z comes from NumPy (`zoo.models.latents.sample_latents`).
+- `sample_truncated(seed int64[], num int32[] [, labels int32[num]], truncation float32[])` (z-space families,
+  i.e. those without a `truncation` argument in `call`): the truncation trick on the server. z is drawn as in
+  `sample`, then every |z| > truncation is redrawn (stateless, seed folded with the round) until all lie in
+  [-truncation, truncation] (Brock et al. 2019, Sec. 3.1); truncation must be > 0.
 
 uint8 conversion is `zoo.images.to_uint8` written in TF ops: `clip(round_half_to_even((x + 1) * 127.5), 0, 255)`
 in float32, bit-identical to the NumPy version for the same float input.
@@ -32,6 +36,22 @@ def to_uint8_tf(x: tf.Tensor) -> tf.Tensor:
     """`zoo.images.to_uint8` in TF ops: [-1, 1] float -> uint8; tf.round rounds half to even like np.rint."""
     x = tf.cast(x, tf.float32)
     return tf.cast(tf.clip_by_value(tf.round((x + 1.0) * 127.5), 0.0, 255.0), tf.uint8)
+
+
+def truncated_normal_tf(shape, seed, truncation):
+    """Standard normal of `shape` (stateless, `seed` int64[2]) with every |z| > truncation redrawn until
+    inside: the truncation trick in TF ops (the NumPy version is `zoo.models.latents.truncated_normal`)."""
+    z = tf.random.stateless_normal(shape, seed=seed, dtype=tf.float32)
+
+    def outside(_, z):
+        return tf.reduce_any(tf.abs(z) > truncation)
+
+    def redraw(i, z):
+        fresh = tf.random.stateless_normal(shape, seed=tf.random.experimental.stateless_fold_in(seed, i))
+        return i + 1, tf.where(tf.abs(z) > truncation, fresh, z)
+
+    _, z = tf.while_loop(outside, redraw, (tf.constant(1, tf.int64), z))
+    return z
 
 
 def supports_truncation(generator) -> bool:
@@ -62,6 +82,10 @@ class ServingModule(tf.Module):
         self.truncation = supports_truncation(generator)
         self.serving_default = tf.function(self._serving_fn(), input_signature=self._specs(z=True), autograph=False)
         self.sample = tf.function(self._sample_fn(), input_signature=self._specs(z=False), autograph=False)
+        if not self.truncation:
+            specs = self._specs(z=False) + [tf.TensorSpec([], tf.float32, name="truncation")]
+            self.sample_truncated = tf.function(self._sample_truncated_fn(), input_signature=specs,
+                                                autograph=False)
 
     def _specs(self, z: bool) -> list:
         if z:
@@ -111,6 +135,18 @@ class ServingModule(tf.Module):
             return self._generate(z, *self._split(extra))
         return _typed(sample, self._specs(z=False))
 
+    def _sample_truncated_fn(self):
+        def sample_truncated(seed, num, *extra):
+            truncation = extra[-1]
+            checks = [tf.debugging.assert_positive(num, message="num must be >= 1"),
+                      tf.debugging.assert_positive(truncation, message="truncation must be > 0")]
+            with tf.control_dependencies(checks):
+                shape = tf.stack([num, tf.constant(self.latent_dim, tf.int32)])
+            z = truncated_normal_tf(shape, tf.stack([seed, tf.constant(0, tf.int64)]), truncation)
+            labels = extra[0] if self.num_classes else None
+            return self._generate(z, labels)
+        return _typed(sample_truncated, self._specs(z=False) + [tf.TensorSpec([], tf.float32, name="truncation")])
+
 
 def _typed(fn, specs):
     """`fn(*args)` as a function whose parameters are named after `specs` (they become the signature's input
@@ -157,6 +193,8 @@ def export_serving(generator, directory: str, version: int = 1, overwrite: bool 
     module = ServingModule(generator)
     signatures = {"serving_default": module.serving_default.get_concrete_function(),
                   "sample": module.sample.get_concrete_function()}
+    if hasattr(module, "sample_truncated"):
+        signatures["sample_truncated"] = module.sample_truncated.get_concrete_function()
     os.makedirs(directory, exist_ok=True)
     tmp = tempfile.mkdtemp(prefix=f".tmp-{version}-", dir=directory)
     try:

@@ -16,7 +16,8 @@ def add_subcommands(subparsers) -> None:
                    help="a name from `zoo list`, or a training work dir / model folder")
     p.add_argument("--num", type=int, default=64, help="number of samples (default 64)")
     p.add_argument("--seed", type=int, default=0, help="seed of z (default 0)")
-    p.add_argument("--labels", type=parse_labels, help="class ids for conditional models: one id, or N ids as 3,3,...")
+    p.add_argument("--labels", type=parse_labels, help="class ids or names for conditional models: one (3 or sneaker), or N as 3,3,... / "
+                        "sneaker,bag,...")
     p.add_argument("--truncation", type=float, help="truncated-normal z at +-T (e.g. 0.5)")
     p.add_argument("--out", help="output file (default grid.png; video generators: grid.gif)")
     p.set_defaults(func=run_sample)
@@ -41,17 +42,30 @@ def add_subcommands(subparsers) -> None:
     p.add_argument("--batch-size", type=int, help="feature-network batch size")
     p.add_argument("--overwrite", action="store_true", help="replace an existing weights_manifest/<name>/")
     p.add_argument("--git-commit", help="commit the run was trained at (default: from train_state.json, else HEAD)")
+    p.add_argument("--truncation-curve", type=parse_floats, default=(),
+                   help="also FID at these truncation thresholds, e.g. 0.25,0.5,0.75,1.0")
+    p.add_argument("--curve-num", type=int, help="samples per truncation point (default --num)")
     p.set_defaults(func=run_release)
 
 
-def parse_labels(text: str):
-    """'3' -> 3 (one id for every sample); '3,3,1' -> [3, 3, 1]."""
+def parse_floats(text: str) -> tuple:
+    """'0.25,0.5' -> (0.25, 0.5)."""
     try:
-        ids = [int(t) for t in text.split(",") if t.strip()]
+        values = tuple(float(t) for t in text.split(",") if t.strip())
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected integers separated by commas (e.g. 3,3,1), got {text!r}") from None
-    if not ids:
-        raise argparse.ArgumentTypeError(f"expected at least one class id, got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected numbers separated by commas, got {text!r}") from None
+    if not values or min(values) <= 0:
+        raise argparse.ArgumentTypeError(f"expected positive thresholds, got {text!r}")
+    return values
+
+
+def parse_labels(text: str):
+    """'3' -> 3 (one id for every sample); '3,3,1' -> [3, 3, 1]; class names stay strings ('sneaker,bag' ->
+    ['sneaker', 'bag']) and are mapped to ids with the model's dataset (`zoo.data.label_ids`)."""
+    tokens = [t.strip() for t in text.split(",") if t.strip()]
+    if not tokens:
+        raise argparse.ArgumentTypeError(f"expected at least one class id or name, got {text!r}")
+    ids = [int(t) if t.lstrip("-").isdigit() else t for t in tokens]
     return ids[0] if len(ids) == 1 else ids
 
 
@@ -75,6 +89,14 @@ def run_sample(args) -> None:
     from zoo.images import save_image_grid, save_video_grid
 
     generator = resolve_generator(args.name_or_workdir)
+    labels = args.labels
+    if labels is not None and any(isinstance(t, str) for t in (labels if isinstance(labels, list) else [labels])):
+        from zoo.cli_support import dataset_of
+        from zoo.data import label_ids
+
+        ids = label_ids(labels if isinstance(labels, list) else [labels], dataset_of(args.name_or_workdir))
+        labels = ids if isinstance(args.labels, list) else ids[0]
+    args.labels = labels
     print(f"sampling {args.num} images from {args.name_or_workdir} (seed {args.seed})", flush=True)
     images = generator.sample(args.num, seed=args.seed, labels=args.labels, truncation=args.truncation)
     video = images.ndim == 5
@@ -104,5 +126,6 @@ def run_release(args) -> None:
     manifest = release(args.workdir, recipe_path=args.recipe, repo_id=args.repo_id, license=args.license,
                        num=args.num, reference=args.reference, train=args.train, seed=args.seed,
                        batch_size=args.batch_size, overwrite=args.overwrite, command=command,
-                       git_commit=args.git_commit)
+                       git_commit=args.git_commit, truncations=args.truncation_curve,
+                       curve_num=args.curve_num)
     print(json.dumps({"name": manifest["name"], "metrics": manifest["metrics"]}, indent=2))

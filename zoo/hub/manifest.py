@@ -31,7 +31,7 @@ MANIFEST_FILE = "manifest.json"
 CONFIG_FILE = "config.json"
 REQUIRED_FILES = ("generator.weights.h5", CONFIG_FILE)
 # documentation files that may sit in a folder without being listed in `files`
-UNLISTED_FILES = (MANIFEST_FILE, "README.md", "samples.png", "samples.gif", ".gitattributes")
+UNLISTED_FILES = (MANIFEST_FILE, "README.md", "samples.png", "samples.gif", "classes.png", ".gitattributes")
 
 _WORD = r"[a-z0-9]+(?:_[a-z0-9]+)*"
 # <arch>-<dataset>-<res>[.<tag>]: sngan-fmnist-32, tganv2-mfmnist-16x64, biggan-fmnist10pct-32.lth_diffaug_advaug

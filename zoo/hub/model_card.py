@@ -114,12 +114,41 @@ def files_table(manifest: dict) -> str:
     return "\n".join(rows) + "\n"
 
 
-def make_model_card(manifest: dict, samples_png: str | None = "samples.png") -> str:
+def class_grid_section(manifest: dict, classes_png: str) -> str:
+    """The per-class grid of a class-conditional model, with the class name of every row."""
+    from zoo.data import class_names
+
+    try:
+        names = class_names(manifest["dataset"]["name"])
+    except KeyError:
+        names = [str(i) for i in range(int(manifest["config"]["num_classes"]))]
+    rows = ", ".join(f"{i} {n}" for i, n in enumerate(names))
+    return (f"![per-class samples]({classes_png})\n\nOne row per class, top to bottom: {rows}. "
+            f"Every row uses the same 10 latents (seed 0), so rows differ by the label only. One class: "
+            f"`zoo sample {manifest['name']} --num 10 --seed 0 --labels {_cli_name(names[-1])} --out row.png`.\n")
+
+
+def _cli_name(name: str) -> str:
+    return "".join(c for c in name.lower() if c.isalnum())
+
+
+def truncation_note(metrics: list) -> str:
+    """A sentence on the FID-vs-truncation rows, when the metrics hold any."""
+    rows = sorted((m["truncation"], m["value"]) for m in metrics if m["name"] == "fid" and m["truncation"])
+    if not rows:
+        return ""
+    curve = ", ".join(f"{t:g}: {_fmt(v)}" for t, v in rows)
+    return (f"\nFID over the truncation threshold (z drawn from a normal truncated at +-T, Brock et al. 2019): "
+            f"{curve}. Smaller T trades variety for fidelity.\n")
+
+
+def make_model_card(manifest: dict, samples_png: str | None = "samples.png", classes_png: str | None = None) -> str:
     """README.md text for the Hub repo of `manifest`: YAML metadata, sample grid, usage, metrics, recipe.
 
     Args:
         manifest: a validated manifest dict.
         samples_png: file name of the sample grid inside the folder (None: no picture).
+        classes_png: file name of the per-class grid (class-conditional models; None: none).
 
     Example:
         >>> text = make_model_card(json.load(open("weights_manifest/sngan-fmnist-32/manifest.json")))
@@ -139,9 +168,11 @@ def make_model_card(manifest: dict, samples_png: str | None = "samples.png") -> 
         if m["config"].get("num_classes"):
             caption += " with labels 0, 1, 2, ... cycling through the classes"
         parts.append(f"![samples]({samples_png})\n\n{caption}\n\n")
+    if classes_png:
+        parts.append("## Samples per class\n\n" + class_grid_section(m, classes_png) + "\n")
     parts += [
         "## Usage\n\n", usage(m), "\n",
-        "## Metrics\n\n", metrics_table(m["metrics"]), "\n",
+        "## Metrics\n\n", metrics_table(m["metrics"]), truncation_note(m["metrics"]), "\n",
         "## Training\n\n", training(m), "\n",
         "## Files\n\n", files_table(m),
         f"\nGolden check: seed {m['golden']['seed']}, {m['golden']['num']} samples, atol {m['golden']['atol']}. "
@@ -154,7 +185,8 @@ def write_model_card(folder: str, manifest: dict, samples_png: str | None = "sam
     """Write `<folder>/README.md` from `manifest`; the picture is linked only if it exists. Returns the path."""
     if samples_png and not os.path.isfile(os.path.join(folder, samples_png)):
         samples_png = None
+    classes_png = "classes.png" if os.path.isfile(os.path.join(folder, "classes.png")) else None
     path = os.path.join(folder, "README.md")
     with open(path, "w") as f:
-        f.write(make_model_card(manifest, samples_png))
+        f.write(make_model_card(manifest, samples_png, classes_png))
     return path

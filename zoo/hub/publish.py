@@ -163,6 +163,27 @@ def write_samples(folder: str, generator=None, num: int = 64, seed: int = 0) -> 
     return save_image_grid(images, os.path.join(folder, "samples.png"))
 
 
+def write_class_grid(folder: str, generator=None, per_class: int = 10, seed: int = 0) -> str | None:
+    """Write `classes.png` for a class-conditional model: one row per class (label 0 at the top), `per_class`
+    samples per row, z from `seed` (the same z in every row, so rows differ by the label only). None for
+    unconditional or video generators."""
+    from zoo.images import save_image_grid
+    from zoo.models.latents import sample_latents
+    from zoo.models.serialization import load_model_files
+
+    generator = generator or load_model_files(folder, "generator")
+    if not generator.num_classes:
+        return None
+    z = np.tile(sample_latents(per_class, generator.latent_dim, seed=seed), (generator.num_classes, 1))
+    labels = np.repeat(np.arange(generator.num_classes, dtype=np.int32), per_class)
+    images = generator.generate(z, labels)
+    if images.ndim == 5:
+        return None
+    from zoo.images import to_uint8
+
+    return save_image_grid(to_uint8(images), os.path.join(folder, "classes.png"), ncols=per_class)
+
+
 def upload_patterns(folder: str, manifest: dict) -> list[str]:
     """The files that go to the Hub: the payload files, the manifest and the documentation present."""
     docs = [f for f in UNLISTED_FILES if not f.startswith(".") and os.path.isfile(os.path.join(folder, f))]
@@ -280,5 +301,6 @@ def folder_from_workdir(workdir: str, *, recipe_path: str, license: str, repo_id
                 "hardware": state.get("hardware", "unknown"), "command": command or f"zoo train {recipe_path}",
                 "git_commit": git_commit})
     write_samples(folder)
+    write_class_grid(folder)
     write_model_card(folder, manifest)
     return manifest

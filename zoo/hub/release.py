@@ -16,8 +16,11 @@ import numpy as np
 
 
 def measure(generator, *, num: int, reference: str, train: str, seed: int = 0, batch_size: int | None = None,
-            progress: bool = True, command: str | None = None) -> list[dict]:
-    """[FID entry, KID entry] in manifest form (each with its floor), from one pass of the feature network."""
+            progress: bool = True, command: str | None = None, truncations=(), curve_num: int | None = None
+            ) -> list[dict]:
+    """[FID entry, KID entry] in manifest form (each with its floor), from one pass of the feature network;
+    then, for each threshold in `truncations`, an FID entry of `curve_num` (default `num`) samples with z
+    from the truncated normal (the FID-vs-truncation curve; floor at that n attached)."""
     from zoo.hub.publish import metric_entry
     from zoo.metrics.evaluate import _extractor, _result, metric_value, sample_labels
     from zoo.metrics.features import extract_features
@@ -41,12 +44,32 @@ def measure(generator, *, num: int, reference: str, train: str, seed: int = 0, b
         if command:
             entry["command"] = command
         entries.append(entry)
+    curve_num = int(curve_num or num)
+    if truncations:
+        real_c = real if curve_num == num else reference_statistics(reference, curve_num, extractor=extractor,
+                                                                    progress=progress)
+        floor_c = floor_set if curve_num == num else reference_statistics(
+            train, curve_num, extractor=extractor, permutation_seed=seed, progress=progress)
+        floor = metric_value("fid", real_c, floor_c["features"], seed)
+    for t in truncations:
+        start = time.perf_counter()
+        labels = sample_labels(curve_num, generator.num_classes, seed)
+        fake = np.asarray(generator.sample(curve_num, seed=seed, labels=labels, truncation=float(t)))
+        feats = extract_features(fake, extractor, progress=progress, desc=f"features truncation {t:g}")
+        values = metric_value("fid", real_c, feats, seed)
+        result = _result("fid", values, len(fake), real_c["num"], reference, extractor, seed, start,
+                         truncation=float(t))
+        entry = metric_entry(result, weights="ema", floor=floor["value"])
+        entry["floor_reference"] = f"{train} (n={floor_c['num']}, permutation seed {seed})"
+        if command:
+            entry["command"] = command
+        entries.append(entry)
     return entries
 
 
 def release(workdir: str, *, recipe_path: str, repo_id: str, license: str, num: int, reference: str, train: str,
             seed: int = 0, batch_size: int | None = None, overwrite: bool = False, command: str | None = None,
-            git_commit: str | None = None) -> dict:
+            git_commit: str | None = None, truncations=(), curve_num: int | None = None) -> dict:
     """Measure `workdir`'s exported EMA generator and write its published folder; returns the manifest.
 
     `command` (this release command) is stored with each metric; `git_commit` is the commit the run was
@@ -62,7 +85,7 @@ def release(workdir: str, *, recipe_path: str, repo_id: str, license: str, num: 
         state = json.load(f)
     generator = resolve_generator(workdir)
     metrics = measure(generator, num=num, reference=reference, train=train, seed=seed, batch_size=batch_size,
-                      command=command)
+                      command=command, truncations=truncations, curve_num=curve_num)
     info = dataset_info(recipe["dataset"])
     return folder_from_workdir(workdir, recipe_path=recipe_path, license=license, repo_id=repo_id,
                                num_examples=int(info["num_examples"][recipe["split"]]), metrics=metrics,

@@ -6,7 +6,7 @@ import keras
 import numpy as np
 
 from zoo.images import to_uint8
-from zoo.models.latents import check_labels, sample_latents
+from zoo.models.latents import check_label_values, check_labels, sample_latents
 
 
 class GANGenerator(keras.Model):
@@ -53,6 +53,8 @@ class GANGenerator(keras.Model):
             raise ValueError(f"{type(self).__name__} is class-conditional: labels of shape (N,) are required")
         if not self.num_classes and labels is not None:
             raise ValueError(f"{type(self).__name__} is unconditional: labels must be None")
+        if labels is not None:
+            check_label_values(labels, shape[0], self.num_classes, type(self).__name__)
 
     def build_for_inputs(self):
         """Create all variables by one call on a dummy batch (so weights can be loaded)."""

@@ -30,6 +30,23 @@ def sample_latents(num: int, latent_dim: int, seed: int = 0, truncation: float |
     return truncated_normal(rng, (int(num), int(latent_dim)), float(truncation))
 
 
+def check_label_values(labels, batch, num_classes: int, owner: str = "model") -> None:
+    """Raise a ValueError when `labels` (array or tensor) is not of shape (batch,) or, when its values are
+    known (NumPy / eager), not in [0, num_classes). Symbolic tensors are checked for shape only."""
+    shape = tuple(getattr(labels, "shape", np.shape(labels)))
+    if len(shape) != 1 or (batch is not None and shape[0] is not None and shape[0] != batch):
+        raise ValueError(f"{owner} expects labels of shape ({batch},) (one class id per sample), got {shape}")
+    try:
+        values = np.asarray(labels)
+    except Exception:  # symbolic tensor inside a graph: values unknown here
+        return
+    if values.dtype == object or values.size == 0:
+        return
+    if values.min() < 0 or values.max() >= num_classes:
+        raise ValueError(f"{owner}: labels must be in [0, {num_classes - 1}], got min {values.min()} "
+                         f"max {values.max()}")
+
+
 def check_labels(labels, num: int, num_classes: int) -> np.ndarray | None:
     """Validate class labels for a generator with `num_classes` classes (0 = unconditional) -> int32 array."""
     if num_classes == 0:

@@ -64,6 +64,7 @@ def load_model_files(directory: str, part: str = "generator"):
 
         g_spec = config["generator"]["config"]
         shape = import_class(config["generator"]["class"]).from_config(dict(g_spec)).image_shape
-        model(np.zeros((1, *shape), np.float32), training=False)
+        labels = np.zeros((1,), np.int32) if model.num_classes else None
+        model(np.zeros((1, *shape), np.float32), labels=labels, training=False)
     model.load_weights(os.path.join(directory, WEIGHT_FILES[part]))
     return model

@@ -7,6 +7,7 @@ import tensorflow as tf
 
 from zoo.layers import DBlock, SelfAttention, SNDense, SNEmbedding
 from zoo.models.base import GANDiscriminator
+from zoo.models.latents import check_label_values
 
 
 @keras.saving.register_keras_serializable(package="zoo")
@@ -71,6 +72,10 @@ class BigGANDiscriminator(GANDiscriminator):
                              f"got {tuple(images.shape)}")
         if self.num_classes and labels is None:
             raise ValueError(f"{type(self).__name__} is class-conditional: labels of shape (N,) are required")
+        if self.num_classes:
+            check_label_values(labels, images.shape[0], self.num_classes, type(self).__name__)
+        elif labels is not None:
+            raise ValueError(f"{type(self).__name__} is unconditional (num_classes=0): labels must be None")
         h = images
         for i, block in enumerate(self.blocks):
             h = block(h, training=training)
