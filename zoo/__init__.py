@@ -12,6 +12,8 @@ _LAZY = {
     "list_pretrained": ("zoo.hub", "list_pretrained"),
     "load": ("zoo.hub", "load"),
     "export_serving": ("zoo.export", "export_serving"),
+    "label_ids": ("zoo.data.class_names", "label_ids"),
+    "class_names": ("zoo.data.class_names", "class_names"),
 }
 
 
@@ -24,4 +26,4 @@ def __getattr__(name):
     raise AttributeError(f"module 'zoo' has no attribute {name!r}")
 
 
-__all__ = ["__version__", "export_serving", "list_pretrained", "load", "save_image_grid", "save_video_grid"]
+__all__ = ["__version__", "class_names", "export_serving", "label_ids", "list_pretrained", "load", "save_image_grid", "save_video_grid"]

@@ -22,3 +22,9 @@ def test_unknown_names_are_refused():
         label_ids(["sock"], "fmnist")
     with pytest.raises(KeyError, match="no class names"):
         class_names("emoji")
+
+
+def test_top_level_names():
+    import zoo
+
+    assert zoo.label_ids(["bag"], "fmnist") == [8] and zoo.class_names("fmnist")[8] == "Bag"

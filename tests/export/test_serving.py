@@ -203,3 +203,29 @@ def test_export_cli(tmp_path, capsys):
 
 def test_lazy_top_level_name():
     assert zoo.export_serving is export_serving
+
+
+def test_biggan_export_takes_labels_and_server_side_truncation(tmp_path):
+    """serving_default(z, labels) equals the Keras model; sample_truncated keeps |z| <= T (checked through the
+    images: T -> 0 gives z = 0 for every sample, so same-label samples are identical)."""
+    from tests.models.biggan.test_biggan import TINY_G
+    from zoo.export.serving import truncated_normal_tf
+    from zoo.models.biggan import BigGANGenerator
+
+    g = BigGANGenerator(**TINY_G).build_for_inputs()
+    loaded = tf.saved_model.load(export_serving(g, str(tmp_path)))
+    assert sorted(loaded.signatures) == ["sample", "sample_truncated", "serving_default"]
+    z, labels = latents(3, 12), np.array([0, 1, 2], np.int32)
+    out = loaded.signatures["serving_default"](z=tf.constant(z), labels=tf.constant(labels))["images"].numpy()
+    np.testing.assert_array_equal(out, to_uint8(g(z, labels=labels, training=False)))
+    st = loaded.signatures["sample_truncated"]
+    assert sorted(st.structured_input_signature[1]) == ["labels", "num", "seed", "truncation"]
+    args = dict(seed=tf.constant(5, tf.int64), num=tf.constant(3), labels=tf.constant([1, 1, 1]))
+    tiny = st(truncation=tf.constant(1e-6), **args)["images"].numpy()
+    np.testing.assert_array_equal(tiny[0], tiny[1])
+    wide = st(truncation=tf.constant(1.0), **args)["images"].numpy()
+    assert not np.array_equal(wide[0], wide[1])
+    with pytest.raises(tf.errors.InvalidArgumentError, match="truncation must be > 0"):
+        st(truncation=tf.constant(0.0), **args)
+    zt = truncated_normal_tf(tf.constant([2000, 4]), tf.constant([1, 2], tf.int64), 0.5).numpy()
+    assert np.abs(zt).max() <= 0.5 and zt.std() > 0.2

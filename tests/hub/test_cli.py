@@ -23,8 +23,31 @@ def test_subcommands_registered():
 def test_parse_labels():
     assert parse_labels("3") == 3
     assert parse_labels("3,3,1") == [3, 3, 1]
-    with pytest.raises(argparse.ArgumentTypeError, match="integers"):
-        parse_labels("a,b")
+    assert parse_labels("sneaker,bag,3") == ["sneaker", "bag", 3]
+    with pytest.raises(argparse.ArgumentTypeError, match="at least one"):
+        parse_labels(",")
+
+
+def test_sample_with_class_names_from_a_work_dir(tmp_path):
+    """`--labels sneaker` is mapped with the run's dataset (recipe.json) to label 7; unknown names fail."""
+    import json
+
+    from tests.models.biggan.test_biggan import TINY_G
+    from zoo.models.biggan import BigGANGenerator
+    from zoo.models.serialization import save_model_files
+
+    g = BigGANGenerator(**{**TINY_G, "num_classes": 10}).build_for_inputs()
+    run = tmp_path / "run"
+    save_model_files(str(run / "export"), g)
+    (run / "recipe.json").write_text(json.dumps({"dataset": "fmnist"}))
+    out = tmp_path / "grid.png"
+    assert main(["sample", str(run), "--num", "2", "--labels", "sneaker", "--out", str(out)]) == 0
+    grid = np.asarray(Image.open(out))
+    from zoo.images import make_grid
+
+    expected = make_grid(g.sample(2, seed=0, labels=7))
+    np.testing.assert_array_equal(grid, expected[..., 0])
+    assert main(["sample", str(run), "--num", "2", "--labels", "sock", "--out", str(out)]) == 2
 
 
 def test_list(weights_root, capsys):
