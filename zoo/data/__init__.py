@@ -2,6 +2,8 @@
 
 Names:
   'fmnist'          Fashion-MNIST, 32x32x1, 10 classes (Debian `dataset-fashion-mnist`)     zoo.data.fmnist
+  'fmnist10pct'     10% of every fmnist train class (6,000 images), seeded; test split whole  zoo.data.fmnist
+  'fmnist1pct'      1% of every fmnist train class (600 images), inside 'fmnist10pct'          zoo.data.fmnist
   'emoji'           Noto Color Emoji, 64x64x3, no labels (Debian `fonts-noto-color-emoji`)   zoo.data.emoji
   'folder:<path>'   a folder of images, one subfolder per class or none                     zoo.data.folder
   'tfds:<name>'     any TFDS image dataset, e.g. 'tfds:cifar10' or offline 'tfds:zoo_fmnist' zoo.data.tfds_dataset
@@ -20,14 +22,16 @@ from zoo.data.errors import DatasetNotFoundError, UnreadableImageError
 from zoo.data.emoji import load_emoji
 from zoo.data.fmnist import load_fmnist
 from zoo.data.folder import load_image_folder
-from zoo.data.idx import read_idx_shape
+from zoo.data.idx import read_idx, read_idx_shape
 
-NAMED = ("fmnist", "emoji")
+NAMED = ("fmnist", *_fmnist.SUBSETS, "emoji")
 PREFIXES = ("folder:", "tfds:")
 
 
 def parse_name(name: str) -> tuple[str, str]:
-    """('fmnist', '') / ('emoji', '') / ('folder', path) / ('tfds', tfds name) for a dataset name."""
+    """('fmnist', '') / ('fmnist', '10pct') / ('emoji', '') / ('folder', path) / ('tfds', tfds name) for a name."""
+    if name in _fmnist.SUBSETS:
+        return "fmnist", name[len("fmnist"):]
     if name in NAMED:
         return name, ""
     for prefix in PREFIXES:
@@ -40,7 +44,7 @@ def load_arrays(name: str, split: str = "train", **kwargs):
     """(images uint8 NHWC, labels int64 (N,) or None) of dataset `name` and `split` (see the module docstring)."""
     kind, arg = parse_name(name)
     if kind == "fmnist":
-        return load_fmnist(split=split, **kwargs)
+        return load_fmnist(split=split, percent=_fmnist_percent(arg), **kwargs)
     if kind == "emoji":
         return load_emoji(split=split, **kwargs)
     if kind == "folder":
@@ -50,14 +54,22 @@ def load_arrays(name: str, split: str = "train", **kwargs):
     return load_tfds(arg, split=split, **kwargs)
 
 
-def _fmnist_info(pad_to: int = 32, directory: str | None = None) -> dict:
+def _fmnist_percent(arg: str) -> float:
+    """'' -> 100, '10pct' -> 10 (the subset part of an fmnist dataset name)."""
+    return _fmnist.SUBSETS[f"fmnist{arg}"] if arg else 100
+
+
+def _fmnist_info(pad_to: int = 32, directory: str | None = None, percent: float = 100) -> dict:
     directory = directory or _fmnist.data_dir()
     counts = {}
     for split, prefix in _fmnist.SPLITS.items():
         path = os.path.join(directory, f"{prefix}-labels-idx1-ubyte.gz")
         if not os.path.exists(path):
             raise DatasetNotFoundError(_fmnist.INSTALL_HINT.format(dir=directory, env=_fmnist.ENV_VAR))
-        counts[split] = read_idx_shape(path)[0]
+        if split == "train" and percent != 100:  # the subset's size needs the labels (60 kB), not the images
+            counts[split] = len(_fmnist.subset_indices(read_idx(path), percent))
+        else:
+            counts[split] = read_idx_shape(path)[0]
     return {"num_classes": _fmnist.NUM_CLASSES, "resolution": [pad_to, pad_to], "channels": 1,
             "splits": list(counts), "num_examples": counts}
 
@@ -94,7 +106,7 @@ def dataset_info(name: str, **kwargs) -> dict:
     """
     kind, arg = parse_name(name)
     if kind == "fmnist":
-        return _fmnist_info(**kwargs)
+        return _fmnist_info(percent=_fmnist_percent(arg), **kwargs)
     if kind == "emoji":
         return _emoji_info(**kwargs)
     if kind == "folder":

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from zoo.data.fmnist import SUBSETS as _FMNIST_SUBSETS
+
 # Xiao et al. 2017, "Fashion-MNIST", Table 1 (label ids 0-9).
 CLASS_NAMES = {
     "fmnist": ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag",
@@ -16,8 +18,10 @@ def _key(name: str) -> str:
 
 
 def class_names(dataset: str) -> list[str]:
-    """The class names of `dataset` in label order (e.g. fmnist: 'T-shirt/top', 'Trouser', ...)."""
+    """The class names of `dataset` in label order (e.g. fmnist: 'T-shirt/top', 'Trouser', ...); subsets such as
+    'fmnist10pct' have the classes of their full dataset."""
     base = dataset.split("/")[0].split("-")[0]
+    base = "fmnist" if base in _FMNIST_SUBSETS else base
     if base not in CLASS_NAMES:
         raise KeyError(f"no class names known for dataset {dataset!r}; known: {sorted(CLASS_NAMES)}")
     return list(CLASS_NAMES[base])
