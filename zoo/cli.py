@@ -1,4 +1,4 @@
-"""`zoo` command line: list | sample | train | eval | export | publish."""
+"""`zoo` command line: list | sample | train | imp | eval | export | publish."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import sys
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before any TensorFlow import
 
 # subcommands contributed by other packages: module with add_subcommands(subparsers)
-PLUGINS = ("zoo.hub.cli", "zoo.metrics.cli", "zoo.export.cli")
+PLUGINS = ("zoo.hub.cli", "zoo.metrics.cli", "zoo.export.cli", "zoo.training.cli")
 
 
 def _add_train(sub):

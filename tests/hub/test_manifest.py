@@ -83,7 +83,28 @@ BAD = {
     "golden slice": (_set(["golden", "slice"], "x"), r"golden\.slice"),
     "versions missing keras": (_set(["versions", "keras"], KeyError), "versions.*keras"),
     "license empty": (_set(["license"], ""), "license"),
+    "sparsity without masks file": (_set(["sparsity"], {"generator": 0.79}), "sparsity.*masks.h5"),
+    "masks file without sparsity": (_set(["files", "masks.h5"], {"sha256": "a" * 64, "size": 1}),
+                                    "sparsity.*masks.h5"),
 }
+
+TICKET_BAD = {
+    "sparsity one": (_set(["sparsity", "generator"], 1.0), r"sparsity\.generator"),
+    "sparsity string": (_set(["sparsity", "discriminator"], "0.79"), r"sparsity\.discriminator"),
+    "sparsity unknown part": (_set(["sparsity", "ema"], 0.5), r"sparsity.*unknown key.*ema"),
+    "sparsity missing generator": (_set(["sparsity", "generator"], KeyError), r"sparsity.*generator"),
+    "sparsity of a discriminator not shipped": (_set(["files", "discriminator.weights.h5"], KeyError),
+                                                r"sparsity\.discriminator"),
+}
+
+
+def ticket_manifest():
+    """GOOD as a lottery ticket: masks.h5 and discriminator listed, sparsity recorded."""
+    manifest = copy.deepcopy(GOOD)
+    manifest["files"]["masks.h5"] = {"sha256": "e" * 64, "size": 5}
+    manifest["files"]["discriminator.weights.h5"] = {"sha256": "f" * 64, "size": 7}
+    manifest["sparsity"] = {"generator": 0.79, "discriminator": 0.79}
+    return manifest
 
 
 @pytest.mark.parametrize("case", sorted(BAD))
@@ -103,6 +124,19 @@ def test_optional_fields_accepted():
     manifest["metrics"][0].update(floor=2.4, truncation=0.5)
     manifest["metrics"].append(dict(manifest["metrics"][0], name="kid", value=0.01))
     validate_manifest(manifest)
+
+
+def test_ticket_sparsity_accepted():
+    validate_manifest(ticket_manifest())
+
+
+@pytest.mark.parametrize("case", sorted(TICKET_BAD))
+def test_bad_ticket_sparsity_names_the_field(case):
+    mutate, pattern = TICKET_BAD[case]
+    manifest = ticket_manifest()
+    mutate(manifest)
+    with pytest.raises(ValueError, match=pattern):
+        validate_manifest(manifest)
 
 
 def test_folder_must_list_every_weight_file(tmp_path):

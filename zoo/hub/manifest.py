@@ -14,6 +14,9 @@ Decisions the design left open, written down here:
   is the exact command that trained the model.
 - A metric may carry `floor` (the real-vs-real value at the same n, for FID), `std` (KID's spread over
   subsets), `resize`, `split` or `notes`.
+- `sparsity` (optional; present iff `files` lists `masks.h5`, i.e. the model is a lottery ticket):
+  `{"generator": s, "discriminator": s}` (discriminator only when it ships), s = the fraction of the
+  network's prunable weights (conv / dense kernels, `zoo.training.lottery_ticket`) that are pruned, in [0, 1).
 - `golden` is `{seed, num, slice, atol}` (+ `labels` for class-conditional generators): `slice` holds the
   float outputs the centre 4x4 window (first channel) of `g(z, labels, training=False)` (see `zoo.hub.publish.golden_slice`) for
   `z = zoo.models.latents.sample_latents(num, latent_dim, seed)`.
@@ -29,6 +32,7 @@ from zoo.checksums import sha256_file  # noqa: F401  (re-exported by zoo.hub)
 
 MANIFEST_FILE = "manifest.json"
 CONFIG_FILE = "config.json"
+MASKS_FILE = "masks.h5"  # a lottery ticket's pruning masks (zoo.models.serialization)
 REQUIRED_FILES = ("generator.weights.h5", CONFIG_FILE)
 # documentation files that may sit in a folder without being listed in `files`
 UNLISTED_FILES = (MANIFEST_FILE, "README.md", "samples.png", "samples.gif", "classes.png", ".gitattributes")
@@ -65,10 +69,11 @@ def validate_manifest(manifest: dict, folder: str | None = None) -> dict:
     Example:
         >>> validate_manifest(json.load(open("weights_manifest/sngan-fmnist-32/manifest.json")))
     """
-    _check_dict(manifest, "manifest", _TOP_REQUIRED)
+    _check_dict(manifest, "manifest", _TOP_REQUIRED, _TOP_OPTIONAL)
     parse_name(manifest["name"])
     for key, check in _TOP_FIELDS.items():
-        check(manifest[key], key)
+        if key in manifest:
+            check(manifest[key], key)
     _check_cross_fields(manifest)
     if folder is not None:
         check_folder_coverage(manifest, folder)
@@ -238,6 +243,14 @@ def _golden(value, path):
         _fail(f"{path}.labels", labels, f"null or a list of {value['num']} class ids")
 
 
+def _sparsity(value, path):
+    _check_dict(value, path, ("generator",), ("discriminator",))
+    for key, fraction in value.items():
+        _num(fraction, f"{path}.{key}")
+        if not 0 <= fraction < 1:
+            _fail(f"{path}.{key}", fraction, "the pruned fraction of the network's prunable weights, in [0, 1)")
+
+
 def _versions(value, path):
     _check_dict(value, path, ("zoo", "tensorflow", "keras"))
     for key in ("zoo", "tensorflow", "keras"):
@@ -258,8 +271,10 @@ _TOP_FIELDS = {
     "golden": _golden,
     "versions": _versions,
     "license": _str,
+    "sparsity": _sparsity,
 }
-_TOP_REQUIRED = tuple(_TOP_FIELDS)
+_TOP_OPTIONAL = ("sparsity",)
+_TOP_REQUIRED = tuple(k for k in _TOP_FIELDS if k not in _TOP_OPTIONAL)
 
 
 def _check_cross_fields(manifest: dict) -> None:
@@ -268,6 +283,14 @@ def _check_cross_fields(manifest: dict) -> None:
     if repo_name != name:
         raise ValueError(f"manifest field hub.repo_id: {manifest['hub']['repo_id']!r} does not end in the model name; "
                          f"expected '<org>/{name}' (the name is also the Hub repo name)")
+    if (MASKS_FILE in manifest["files"]) != ("sparsity" in manifest):
+        raise ValueError(f"manifest field sparsity: {'missing' if 'sparsity' not in manifest else 'present'} while "
+                         f"files {'lists' if MASKS_FILE in manifest['files'] else 'does not list'} {MASKS_FILE}; "
+                         f"expected both (a lottery ticket) or neither (zoo.hub.publish.write_manifest sets both)")
+    if "sparsity" in manifest and ("discriminator" in manifest["sparsity"]) != (
+            "discriminator.weights.h5" in manifest["files"]):
+        raise ValueError("manifest field sparsity.discriminator: expected exactly when discriminator.weights.h5 "
+                         "ships")
     res = [int(r) for r in parse_name(name)["res"].split("x")]
     if res[-1] != manifest["resolution"][-1] or not set(res) <= set(manifest["resolution"]):
         raise ValueError(f"manifest field resolution: {manifest['resolution']} does not match the name's "

@@ -19,7 +19,8 @@ import subprocess
 
 import numpy as np
 
-from zoo.hub.manifest import (CONFIG_FILE, MANIFEST_FILE, UNLISTED_FILES, sha256_file, validate_manifest)
+from zoo.hub.manifest import (CONFIG_FILE, MANIFEST_FILE, MASKS_FILE, UNLISTED_FILES, sha256_file,
+                              validate_manifest)
 
 GOLDEN_WINDOW = 4  # golden slice: a 4x4 window at the image centre, first channel (corners are background)
 
@@ -86,8 +87,9 @@ def write_manifest(folder: str, *, dataset: dict, license: str, repo_id: str, re
     """Write `<folder>/manifest.json` for the model saved in `folder`; returns the validated manifest.
 
     Filled in from the folder: architecture, config, resolution, params (trainable, generator), files
-    (sha256 + size of config.json and every *.h5), golden slice, versions, and `recipe.git_commit` from
-    `git rev-parse HEAD` when the recipe does not carry one.
+    (sha256 + size of config.json and every *.h5), golden slice, versions, `sparsity` when the folder holds a
+    lottery ticket's `masks.h5`, and `recipe.git_commit` from `git rev-parse HEAD` when the recipe does not
+    carry one.
 
     Args:
         folder: a folder written by `zoo.models.serialization.save_model_files`, named after the model.
@@ -106,7 +108,7 @@ def write_manifest(folder: str, *, dataset: dict, license: str, repo_id: str, re
         ...     recipe={"path": "recipes/sngan_fmnist32.py", "steps": 20000, "wall_clock_s": 7200,
         ...             "hardware": "2 CPU cores"})
     """
-    from zoo.models.serialization import load_model_files
+    from zoo.models.serialization import load_masks, load_model_files, masks_sparsity
 
     name = name or os.path.basename(os.path.normpath(folder))
     with open(os.path.join(folder, CONFIG_FILE)) as f:
@@ -134,6 +136,8 @@ def write_manifest(folder: str, *, dataset: dict, license: str, repo_id: str, re
     labels = golden_labels(generator, golden_num)
     if labels is not None:
         manifest["golden"]["labels"] = labels.tolist()
+    if os.path.isfile(os.path.join(folder, MASKS_FILE)):
+        manifest["sparsity"] = masks_sparsity(load_masks(os.path.join(folder, MASKS_FILE))[0])
     validate_manifest(manifest, folder=folder)
     save_manifest(folder, manifest)
     return manifest

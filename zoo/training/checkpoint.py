@@ -35,12 +35,15 @@ class OptimizerMap(tf.Module):
 
 
 def make_checkpoint(trainer) -> tf.train.Checkpoint:
+    """Every variable of the trainer; a lottery ticket's masks too (`g_masks`, `d_masks`)."""
+    masks = getattr(trainer, "masks", None) or {}
     return tf.train.Checkpoint(
         generator=VariableMap(trainer.generator.weights),
         discriminator=VariableMap(trainer.discriminator.weights),
         ema_generator=VariableMap(trainer.ema_generator.weights),
         g_optimizer=OptimizerMap(trainer.g_optimizer.variables),
         d_optimizer=OptimizerMap(trainer.d_optimizer.variables),
+        **{f"{part[0]}_masks": VariableMap(m.weights) for part, m in masks.items()},
     )
 
 

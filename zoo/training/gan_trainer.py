@@ -21,6 +21,8 @@ class GANTrainer(keras.Model):
     optimizer's iteration count, so a resumed run repeats an uninterrupted one exactly and replicas differ.
     Per-replica losses are scaled by 1 / num_replicas (= local batch / global batch), and the optimizers
     all-reduce (sum) gradients, so the update equals the one of a single device on the global batch.
+    A lottery ticket (`zoo.training.lottery_ticket.add_masks`) keeps its pruned weights at zero: in G and D
+    after every optimizer step (kernel constraints), in the EMA generator after every EMA update.
 
     Works with `fit` (build it first with `build_all`) and with a custom loop calling `replica_step` inside
     `strategy.run` (what `zoo.training.loop.train` does).
@@ -64,6 +66,7 @@ class GANTrainer(keras.Model):
         self.r1_gamma = float(r1_gamma)
         self.ortho_reg = float(ortho_reg)
         self.augment = augment
+        self.masks = None  # lottery ticket: {"generator", "discriminator"} PruningMasks (lottery_ticket.add_masks)
         self.ema_generator = type(generator).from_config(generator.get_config())
         self.trackers = {k: keras.metrics.Mean(name=k) for k in ("d_loss", "g_loss", "d_real", "d_fake")}
 
@@ -156,6 +159,8 @@ class GANTrainer(keras.Model):
         self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_variables))
         decay = tf.where(tf.cast(self.step, tf.int64) <= self.ema_start, 0.0, self.ema_decay)
         ema_update(self.ema_generator.weights, self.generator.weights, decay)
+        if self.masks is not None:  # G's and D's kernels are masked by their constraints after every update
+            self.masks["generator"].apply(self.ema_generator)
         return {"g_loss": loss}
 
     def replica_step(self, data):

@@ -20,9 +20,10 @@ from zoo.data.pipeline import make_train_dataset
 from zoo.images import save_image_grid, to_uint8
 from zoo.models import build_from_preset
 from zoo.models.latents import sample_latents
-from zoo.models.serialization import save_model_files
+from zoo.models.serialization import load_masks, load_model_files, save_model_files
 from zoo.training.checkpoint import make_checkpoint, make_manager
 from zoo.training.gan_trainer import GANTrainer
+from zoo.training.lottery_ticket import add_masks, apply_ticket, ticket_masks
 from zoo.training.progress import Progress
 from zoo.training.recipe import TrainRecipe
 from zoo.training.strategy import get_strategy, is_chief
@@ -51,6 +52,8 @@ def build_trainer(recipe: TrainRecipe, strategy: tf.distribute.Strategy, image_s
         trainer.compile(g_optimizer=keras.optimizers.Adam(recipe.g_lr, recipe.beta_1, recipe.beta_2),
                         d_optimizer=keras.optimizers.Adam(recipe.d_lr, recipe.beta_1, recipe.beta_2))
         trainer.build_all(image_shape)
+        if recipe.init_masks:  # a lottery ticket (zoo.training.lottery_ticket)
+            add_masks(trainer, load_masks(recipe.init_masks)[0])
     return trainer
 
 
@@ -88,11 +91,19 @@ def _read_state(workdir: str) -> dict:
 
 
 def _init_from(trainer: GANTrainer, name: str):
-    """Copy the weights of a published model (G, EMA G from its generator; D from its discriminator)."""
-    import zoo.hub
+    """Copy the weights of a published model, or of a model folder (`save_model_files` layout, e.g. the
+    rewind weights of a lottery-ticket run): G, EMA G from its generator; D from its discriminator."""
+    if os.path.isdir(name):
+        def load(part):
+            return load_model_files(name, part)
+    else:
+        import zoo.hub
 
-    pairs = ((zoo.hub.load(name, part="generator"), (trainer.generator, trainer.ema_generator)),
-             (zoo.hub.load(name, part="discriminator"), (trainer.discriminator,)))
+        def load(part):
+            return zoo.hub.load(name, part=part)
+
+    pairs = ((load("generator"), (trainer.generator, trainer.ema_generator)),
+             (load("discriminator"), (trainer.discriminator,)))
     for src, dsts in pairs:
         for dst in dsts:
             src_shapes = [tuple(v.shape) for v in src.weights]
@@ -142,6 +153,7 @@ def train(recipe: TrainRecipe, workdir: str, *, steps: int | None = None, strate
         checkpoint.restore(latest).assert_consumed()
     elif init_from:
         _init_from(trainer, init_from)
+        apply_ticket(trainer)
     start = int(trainer.step.numpy())
     state.setdefault("git_commit", git_commit())
     if chief:
@@ -196,7 +208,8 @@ def train(recipe: TrainRecipe, workdir: str, *, steps: int | None = None, strate
     if start >= total:
         save_state(start)
     if chief:
-        save_model_files(os.path.join(workdir, "export"), trainer.ema_generator, trainer.discriminator)
+        save_model_files(os.path.join(workdir, "export"), trainer.ema_generator, trainer.discriminator,
+                         masks=ticket_masks(trainer))
     else:
         shutil.rmtree(manager.directory, ignore_errors=True)  # a non-chief worker's throw-away checkpoints
     writer.flush()

@@ -26,6 +26,15 @@ class TrainRecipe:
         ema_decay, ema_start: EMA of G's weights.
         gp_lambda, r1_gamma: gradient penalties (0 = off).
         ortho_reg: BigGAN orthogonal regularization coefficient on G (0 = off; paper 1e-4).
+        prune_rounds: lottery-ticket IMP rounds R run by `zoo imp` (`zoo.training.lottery_ticket.run_imp`):
+            the dense run, then R rounds of prune / rewind / train, ending with a ticket of density
+            (1 - prune_rate)^R in G and in D (0 = dense training; `zoo train` ignores it).
+        prune_rate: fraction of the remaining prunable weights (conv / dense kernels) of G and of D removed per
+            IMP round by global magnitude (paper: 0.2).
+        rewind_step: step of the first run whose weights every IMP round restarts from (0 = the
+            initialization; must be < steps).
+        init_masks: path of a masks.h5 (an IMP work dir's masks_round_<k>.h5 or a published ticket's): train
+            that ticket, its pruned weights kept at zero in G, EMA G and D ("" = dense).
         seed: seed of data order, latents and initialization.
         checkpoint_every, sample_every, log_every: intervals in steps.
         keep_checkpoints: how many checkpoints to keep.
@@ -57,6 +66,10 @@ class TrainRecipe:
     gp_lambda: float = 0.0
     r1_gamma: float = 0.0
     ortho_reg: float = 0.0
+    prune_rounds: int = 0
+    prune_rate: float = 0.2
+    rewind_step: int = 0
+    init_masks: str = ""
     keep_checkpoints: int = 3
     diffaugment: str = ""
     deterministic: bool = True
@@ -71,6 +84,7 @@ class TrainRecipe:
         """A tiny version of this run for tests: the same code path, 16-channel models, a few steps."""
         return self.replace(
             steps=4, batch_size=4, checkpoint_every=2, sample_every=2, log_every=1, ema_start=0,
+            rewind_step=min(self.rewind_step, 2),
             generator_overrides={**self.generator_overrides, "channels": 16},
             discriminator_overrides={**self.discriminator_overrides, "channels": 16},
         )
