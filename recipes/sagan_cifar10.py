@@ -50,6 +50,7 @@ RECIPE = TrainRecipe(
     diffaugment="",
     deterministic=True,
     jit_compile=False,
+    training_mode="two_stage",
 )
 
 

@@ -56,6 +56,7 @@ RECIPE = TrainRecipe(
     diffaugment="",
     deterministic=True,
     jit_compile=False,
+    training_mode="two_stage",
 )
 
 

@@ -10,12 +10,16 @@ from zoo.training.ema import ema_update
 
 # purposes folded into the step seed, so every random draw of a step has its own stream
 _Z_D, _Z_G, _LABELS_D, _LABELS_G, _GP, _AUG = range(6)
+TRAINING_MODES = ("two_stage", "one_stage")
 
 
 class GANTrainer(keras.Model):
     """Adversarial training of a generator / discriminator pair.
 
     One `train_step` = `n_dis` discriminator updates (each on its own real batch) and one generator update.
+    With `training_mode="one_stage"` (n_dis = 1) both updates come from one forward and one backward pass
+    (`zoo.training.one_stage`, OSGAN): D's update is the two-stage D step's, G's is the gradient of the G loss
+    on the same fakes at D's pre-update weights (exact up to the loss-specific limits documented there).
     The data element of a step is (images [n_dis * B, H, W, C] in [-1, 1], labels [n_dis * B]) per replica.
     Randomness is stateless: every draw is seeded by (seed, step, replica, purpose), with step = the generator
     optimizer's iteration count, so a resumed run repeats an uninterrupted one exactly and replicas differ.
@@ -41,17 +45,20 @@ class GANTrainer(keras.Model):
             (`generator.orthogonal_kernels()`), added to the G loss (0 = off; BigGAN: 1e-4).
         augment: optional differentiable `f(images, seed) -> images` applied to real and fake before D
             (DiffAugment); None = no augmentation.
+        training_mode: "two_stage" (alternating D and G steps) or "one_stage" (both updates from one
+            forward/backward pass; needs n_dis = 1; adds the logged fraction `g_active`).
 
     Example:
         >>> trainer = GANTrainer(g, d, loss="hinge", n_dis=1)
         >>> trainer.compile(g_optimizer=keras.optimizers.Adam(2e-4, 0.0, 0.9), d_optimizer=...)
         >>> trainer.build_all((32, 32, 1)); trainer.fit(dataset, steps_per_epoch=100)
 
-    Reference: Goodfellow et al. 2014 (alternating updates); Heusel et al. 2017 (TTUR: separate learning rates).
+    Reference: Goodfellow et al. 2014 (alternating updates); Heusel et al. 2017 (TTUR: separate learning rates);
+    Shen et al., CVPR 2021, Sec. 3 (one-stage training).
     """
 
     def __init__(self, generator, discriminator, *, loss="hinge", n_dis=1, ema_decay=0.999, ema_start=0, seed=0,
-                 gp_lambda=0.0, r1_gamma=0.0, ortho_reg=0.0, augment=None,
+                 gp_lambda=0.0, r1_gamma=0.0, ortho_reg=0.0, augment=None, training_mode="two_stage",
                  **kwargs):
         super().__init__(**kwargs)
         self.generator = generator
@@ -67,8 +74,18 @@ class GANTrainer(keras.Model):
         self.ortho_reg = float(ortho_reg)
         self.augment = augment
         self.masks = None  # lottery ticket: {"generator", "discriminator"} PruningMasks (lottery_ticket.add_masks)
+        if training_mode not in TRAINING_MODES:
+            raise ValueError(f"unknown training_mode {training_mode!r}; expected one of {TRAINING_MODES}")
+        self.training_mode = training_mode
+        keys = ("d_loss", "g_loss", "d_real", "d_fake")
+        if training_mode == "one_stage":
+            from zoo.training import one_stage  # here: one_stage imports this module
+
+            one_stage.check_one_stage(self)
+            self._one_stage_step = one_stage.one_stage_replica_step
+            keys += ("g_active",)
         self.ema_generator = type(generator).from_config(generator.get_config())
-        self.trackers = {k: keras.metrics.Mean(name=k) for k in ("d_loss", "g_loss", "d_real", "d_fake")}
+        self.trackers = {k: keras.metrics.Mean(name=k) for k in keys}
 
     @property
     def metrics(self):
@@ -157,15 +174,21 @@ class GANTrainer(keras.Model):
             scaled = total * self._scale()
         grads = tape.gradient(scaled, self.generator.trainable_variables)
         self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_variables))
+        self.update_ema()
+        return {"g_loss": loss}
+
+    def update_ema(self):
+        """EMA of G's weights after a G update (decay 0 = copy while step <= ema_start)."""
         decay = tf.where(tf.cast(self.step, tf.int64) <= self.ema_start, 0.0, self.ema_decay)
         ema_update(self.ema_generator.weights, self.generator.weights, decay)
         if self.masks is not None:  # G's and D's kernels are masked by their constraints after every update
             self.masks["generator"].apply(self.ema_generator)
-        return {"g_loss": loss}
 
     def replica_step(self, data):
         """One training step on this replica's data; returns the losses scaled by 1 / num_replicas
         (sum them over replicas for the global means)."""
+        if self.training_mode == "one_stage":
+            return self._one_stage_step(self, data)
         images, labels = data
         per_step = tf.shape(images)[0] // self.n_dis
         labels = labels if self.discriminator.num_classes else None

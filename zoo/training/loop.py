@@ -48,7 +48,7 @@ def build_trainer(recipe: TrainRecipe, strategy: tf.distribute.Strategy, image_s
         trainer = GANTrainer(g, d, loss=recipe.loss, n_dis=recipe.n_dis, ema_decay=recipe.ema_decay,
                              ema_start=recipe.ema_start, seed=recipe.seed, gp_lambda=recipe.gp_lambda,
                              r1_gamma=recipe.r1_gamma, ortho_reg=recipe.ortho_reg,
-                             augment=augment)
+                             augment=augment, training_mode=recipe.training_mode)
         trainer.compile(g_optimizer=keras.optimizers.Adam(recipe.g_lr, recipe.beta_1, recipe.beta_2),
                         d_optimizer=keras.optimizers.Adam(recipe.d_lr, recipe.beta_1, recipe.beta_2))
         trainer.build_all(image_shape)

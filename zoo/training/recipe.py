@@ -42,6 +42,8 @@ class TrainRecipe:
             "color,translation,cutout" ("" = none; `zoo.augment.diffaugment`).
         deterministic: enable TF op determinism (bit-identical resume).
         jit_compile: XLA-compile the step function.
+        training_mode: "two_stage" (alternating D and G updates) or "one_stage" (both updates from one
+            forward/backward pass, OSGAN; needs n_dis = 1; see `zoo.training.one_stage` for where it is exact).
     """
 
     name: str
@@ -74,6 +76,7 @@ class TrainRecipe:
     diffaugment: str = ""
     deterministic: bool = True
     jit_compile: bool = False
+    training_mode: str = "two_stage"
     generator_overrides: dict = field(default_factory=dict)
     discriminator_overrides: dict = field(default_factory=dict)
 

@@ -1,0 +1,75 @@
+"""SNGAN on Fashion-MNIST 32x32 trained in one stage (OSGAN) -> `sngan-fmnist-32.onestage`.
+
+Reproduces: the one-stage training scheme of Shen et al. 2021 ("Training Generative Adversarial Networks in
+One Stage", CVPR 2021, Sec. 3: gradient decomposition for asymmetric losses) applied to our shipped
+`sngan-fmnist-32` run (`recipes/sngan_fmnist32.py`): the same architecture, data, loss, optimizers, batch,
+seed and number of steps; only `training_mode` differs. Not a paper table: the paper trains DCGAN / WGAN
+models on MNIST, CelebA and others and reports about 1.5x faster training at similar quality (Sec. 4).
+
+What differs from `sngan-fmnist-32` (see `zoo/training/one_stage.py`):
+- one G forward and one D forward/backward per step give both updates; both are computed at the same
+  (pre-update) weights and applied together, where the two-stage run alternates (its G step sees D's
+  updated weights) and draws a separate z for its G step; BN statistics and spectral-norm power iterations
+  advance once per step instead of twice;
+- hinge loss in one stage is exact only on the fakes D has not rejected with margin: a fake with
+  D(G(z)) <= -1 gives G no gradient (D's fake hinge is flat there, so D's backward pass carries nothing to
+  rescale). G therefore minimises -E[1(D(G(z)) > -1) D(G(z))] instead of -E[D(G(z))]. The logged `g_active`
+  is the fraction of fakes that still teach G; if it stays near 0, G stalls (a loss such as non_saturating
+  is exact in one stage, but would no longer compare with `sngan-fmnist-32`).
+Speed: `benchmarks/onestage.py` measured 0.536 vs 0.669 s/step (ratio 1.25) for `sngan_32_small` at batch 64
+on 2 CPU cores shared with two training jobs (`benchmarks/results/onestage.jsonl`; the pass-count estimate
+is 4/3), so the same 4,500 steps should take about 20% less wall clock.
+
+Hardware / time: not trained yet; the run writes `train_state.json` (`wall_clock_s`, `hardware`) and the
+release writes them to `weights_manifest/sngan-fmnist-32.onestage/manifest.json`. Expected result:
+recognisable garments, FID-10k vs fmnist/test to be compared with `sngan-fmnist-32` (30.26); unknown until
+the run is done.
+
+Command:
+    zoo train recipes/sngan_fmnist32_onestage.py --workdir runs/sngan-fmnist-32.onestage
+    zoo release runs/sngan-fmnist-32.onestage --recipe recipes/sngan_fmnist32_onestage.py \
+        --repo-id zoo-gan/sngan-fmnist-32.onestage --num 10000 --reference fmnist/test --train fmnist/train --seed 0
+"""
+
+from zoo.training import TrainRecipe
+
+RECIPE = TrainRecipe(
+    name="sngan-fmnist-32.onestage",
+    family="sngan",
+    preset="sngan_32_small",
+    generator_overrides={},
+    discriminator_overrides={},
+    dataset="fmnist",
+    split="train",
+    loss="hinge",
+    batch_size=64,
+    n_dis=1,
+    steps=4500,
+    g_lr=1e-4,
+    d_lr=4e-4,
+    beta_1=0.0,
+    beta_2=0.9,
+    ema_decay=0.999,
+    ema_start=500,
+    gp_lambda=0.0,
+    r1_gamma=0.0,
+    ortho_reg=0.0,
+    prune_rounds=0,
+    prune_rate=0.2,
+    rewind_step=0,
+    init_masks="",
+    seed=0,
+    checkpoint_every=250,
+    sample_every=500,
+    log_every=50,
+    keep_checkpoints=3,
+    diffaugment="",
+    deterministic=True,
+    jit_compile=False,
+    training_mode="one_stage",
+)
+
+
+def smoke():
+    """A few tiny steps of the same run (tests)."""
+    return RECIPE.smoke()
