@@ -97,7 +97,7 @@ def test_tf_serving_layout(exported):
 def test_fresh_process_with_only_tensorflow_matches_to_uint8_exactly(exported):
     *_, latent_dim, result = exported
     assert result["zoo_imported"] == []
-    assert result["signatures"] == ["sample", "serving_default"]
+    assert result["signatures"] == ["sample", "sample_truncated", "serving_default"]
     assert result["inputs"] == {"z": ["float32", [None, latent_dim]]}
     assert result["outputs"] == {"images": ["uint8", [None, 32, 32, 1]]}
     # same graph ops on the same CPU: bit-identical floats, and to_uint8 is replicated op for op
