@@ -1,5 +1,5 @@
 """Lottery tickets (IMP): what is prunable, global magnitude pruning, density 0.8^k, masks enforced after every
-optimizer step and in the EMA generator (default and mirrored), checkpoints / resume,
+optimizer step and in the EMA generator (default and mirrored, two- and one-stage), checkpoints / resume,
 export / load / published manifest, and the IMP pipeline with exact rewinding."""
 
 import json
@@ -99,11 +99,12 @@ def test_density_follows_0_8_power_k():
         masks = new
 
 
-@pytest.mark.parametrize("strategy_name", ["default", "mirrored"])
-def test_pruned_weights_stay_zero_after_training_steps(strategy_name):
+@pytest.mark.parametrize("strategy_name, mode", [("default", "two_stage"), ("mirrored", "two_stage"),
+                                                 ("default", "one_stage")])
+def test_pruned_weights_stay_zero_after_training_steps(strategy_name, mode):
     strategy = (tf.distribute.get_strategy() if strategy_name == "default"
                 else tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"]))
-    trainer, masks = _ticket(strategy, rounds=2, ema_decay=0.5)
+    trainer, masks = _ticket(strategy, rounds=2, training_mode=mode, ema_decay=0.5)
     before = {k: v.numpy().copy() for k, v in prunable_kernels(trainer.discriminator).items()}
     images = np.random.default_rng(0).integers(0, 255, (64, 32, 32, 1), dtype=np.uint8)
     ds = strategy.distribute_datasets_from_function(
@@ -151,6 +152,7 @@ def test_ticket_checkpoint_resume_export_and_load(tmp_path):
 
 def test_published_ticket_loads_exactly_sparse(tmp_path, monkeypatch):
     import zoo
+    from zoo.hub.model_card import make_model_card
     from zoo.hub.publish import write_manifest
 
     trainer, masks = _ticket(rounds=3)
@@ -167,6 +169,8 @@ def test_published_ticket_loads_exactly_sparse(tmp_path, monkeypatch):
         kept, total = _count(masks[part])
         assert manifest["sparsity"][part] == pytest.approx(1 - kept / total, abs=1e-6)
         assert manifest["sparsity"][part] == pytest.approx(1 - 0.8 ** 3, abs=2 / total)
+    assert f"lottery ticket: {100 * manifest['sparsity']['generator']:.1f}% of the generator's" in \
+        make_model_card(manifest)
     monkeypatch.setenv("ZOO_WEIGHTS_DIR", str(tmp_path / "weights_manifest"))
     assert_pruned(zoo.load("sngan-fmnist10pct-32.lth"), masks["generator"])
     assert_pruned(zoo.load("sngan-fmnist10pct-32.lth", part="discriminator"), masks["discriminator"])
@@ -204,4 +208,4 @@ def test_imp_cli_is_registered():
     from zoo.cli import build_parser
 
     args = build_parser().parse_args(["imp", "recipes/x.py", "--rounds", "3", "--strategy", "mirrored"])
-    assert (args.rounds, args.strategy, args.func.__name__) == (3, "mirrored", "run_imp_command")
+    assert (args.rounds, args.strategy, args.func.__name__) == (3, "mirrored", "_run_imp")

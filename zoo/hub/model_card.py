@@ -104,8 +104,18 @@ def training(manifest: dict) -> str:
             f"- {_fmt(recipe['steps'])} generator steps, {_duration(recipe['wall_clock_s'])} wall clock "
             f"on {recipe['hardware']}\n"
             f"- dataset: {manifest['dataset']['name']} ({manifest['dataset']['split']} split, "
-            f"{_fmt(manifest['dataset']['num_examples'])} examples)\n\n"
+            f"{_fmt(manifest['dataset']['num_examples'])} examples)\n"
+            f"{sparsity_line(manifest)}\n"
             f"Exact command:\n\n```bash\n{command}\n```\n")
+
+
+def sparsity_line(manifest: dict) -> str:
+    """A list item on a lottery ticket's pruned fractions ("" for a dense model)."""
+    if "sparsity" not in manifest:
+        return ""
+    pruned = " and ".join(f"{100 * s:.1f}% of the {part}'s" for part, s in manifest["sparsity"].items())
+    return (f"- lottery ticket: {pruned} prunable weights (conv / dense kernels) pruned by iterative magnitude "
+            f"pruning; the 0/1 masks are in `masks.h5` (`zoo.training.lottery_ticket`)\n")
 
 
 def files_table(manifest: dict) -> str:

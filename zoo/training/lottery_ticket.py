@@ -324,14 +324,19 @@ def run_imp(recipe, workdir: str, *, rounds: int | None = None, strategy: str = 
     each network) into `<workdir>/masks_round_<k+1>.h5`. Round R's `export/` is the final ticket.
     Each round is an ordinary `zoo train` work dir, so an interrupted pipeline continues where it stopped
     when called again (finished rounds are only re-read). Optimizer states start fresh in every round.
+    Strategies: default and mirrored (multiworker only through `zoo train` with `init_masks`).
 
     Example:
-        >>> run_imp(load_recipe("recipes/biggan_fmnist10pct32_lth.py"), "runs/lth", strategy="mirrored")
+        >>> recipe = load_recipe("recipes/biggan_fmnist32.py").replace(dataset="fmnist10pct", prune_rounds=7)
+        >>> run_imp(recipe, "runs/biggan-fmnist10pct-32.imp")   # ends at density 0.8^7 = 0.21
     """
     from zoo.training.loop import train
 
     rounds = recipe.prune_rounds if rounds is None else int(rounds)
     _check_imp(recipe, rounds)
+    if strategy == "multiworker":  # every worker would prune from checkpoints only the chief writes
+        raise ValueError("run_imp runs on one machine (strategy 'default' or 'mirrored'); to train a ticket on "
+                         "several workers, use `zoo train` with init_masks set to an IMP masks file")
     os.makedirs(workdir, exist_ok=True)
     rewind_dir = os.path.join(workdir, REWIND_DIR)
     masks_path = recipe.init_masks
