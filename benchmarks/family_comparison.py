@@ -21,15 +21,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np  # noqa: E402
-import tensorflow as tf  # noqa: E402
+import step_runner  # noqa: E402
 
-from zoo.data.pipeline import make_train_dataset  # noqa: E402
-from zoo.training.loop import build_trainer, make_step_fn  # noqa: E402
 from zoo.training.recipe import load_recipe  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -41,23 +38,9 @@ def recipe_of(family):
 
 
 def make_runner(recipe):
-    strategy = tf.distribute.get_strategy()
-    rng = np.random.default_rng(0)
-    images = rng.integers(0, 256, (2048, 32, 32, 1), dtype=np.uint8)
-    labels = rng.integers(0, 10, (2048,), dtype=np.int64)
-    trainer = build_trainer(recipe, strategy, images.shape[1:])
-    dataset = make_train_dataset(images, labels, examples_per_step=recipe.batch_size * recipe.n_dis, seed=0)
-    iterator = iter(dataset)
-    step_fn = make_step_fn(trainer, strategy, jit_compile=False)
-
-    def run(steps):
-        t0 = time.perf_counter()
-        for _ in range(steps):
-            out = step_fn(iterator)
-        float(out["g_loss"])
-        return steps / (time.perf_counter() - t0)
-
-    return run
+    """steps -> steps/s of `recipe` (default strategy; see `step_runner.make_runner`)."""
+    run, _ = step_runner.make_runner(recipe)
+    return lambda steps: steps / run(steps)
 
 
 def quality_lines():

@@ -43,16 +43,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-import keras  # noqa: E402
 import numpy as np  # noqa: E402
-import tensorflow as tf  # noqa: E402
+import step_runner  # noqa: E402
 
-from zoo.data.pipeline import make_train_dataset  # noqa: E402
-from zoo.training.loop import build_trainer, make_step_fn  # noqa: E402
 from zoo.training.recipe import load_recipe  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -61,28 +57,9 @@ MODES = ("two_stage", "one_stage")
 
 
 def make_runner(recipe, weights=None):
-    """A function steps -> seconds per step of `recipe`'s trainer (default strategy, random uint8 data)."""
-    strategy = tf.distribute.get_strategy()
-    rng = np.random.default_rng(0)
-    images = rng.integers(0, 256, (2048, 32, 32, 1), dtype=np.uint8)
-    labels = rng.integers(0, 10, (2048,), dtype=np.int64)
-    keras.utils.set_random_seed(recipe.seed)
-    trainer = build_trainer(recipe, strategy, images.shape[1:])
-    if weights is not None:
-        trainer.generator.set_weights(weights[0])
-        trainer.discriminator.set_weights(weights[1])
-    dataset = make_train_dataset(images, labels, examples_per_step=recipe.batch_size * recipe.n_dis, seed=0)
-    iterator = iter(dataset)
-    step_fn = make_step_fn(trainer, strategy, jit_compile=False)
-
-    def run(steps):
-        t0 = time.perf_counter()
-        for _ in range(steps):
-            out = step_fn(iterator)
-        float(out["g_loss"])
-        return (time.perf_counter() - t0) / steps
-
-    return run, (trainer.generator.get_weights(), trainer.discriminator.get_weights())
+    """(steps -> seconds per step of `recipe`, (G, D) weights): `step_runner.make_runner`, default strategy."""
+    run, weights = step_runner.make_runner(recipe, weights=weights)
+    return (lambda steps: run(steps) / steps), weights
 
 
 def main():

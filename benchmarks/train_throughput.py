@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -24,36 +23,16 @@ from zoo.training.strategy import split_cpu  # noqa: E402
 
 split_cpu(2)
 
-from zoo.data.pipeline import make_train_dataset  # noqa: E402
-from zoo.training.loop import build_trainer, make_step_fn  # noqa: E402
+import step_runner  # noqa: E402
 from zoo.training.recipe import load_recipe  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def make_runner(recipe, strategy, jit):
-    images = np.random.default_rng(0).integers(0, 256, (2048, 32, 32, recipe_channels(recipe)), dtype=np.uint8)
-    trainer = build_trainer(recipe, strategy, images.shape[1:])
-    dataset = strategy.distribute_datasets_from_function(
-        lambda ctx: make_train_dataset(images, None, examples_per_step=recipe.batch_size * recipe.n_dis,
-                                       seed=0, input_context=ctx))
-    iterator = iter(dataset)
-    step_fn = make_step_fn(trainer, strategy, jit_compile=jit)
-
-    def run(steps):
-        t0 = time.perf_counter()
-        for _ in range(steps):
-            out = step_fn(iterator)
-        float(out["g_loss"])
-        return steps / (time.perf_counter() - t0)
-
-    return run
-
-
-def recipe_channels(recipe):
-    from zoo.models import get_family
-
-    return get_family(recipe.family).PRESETS[recipe.preset]["generator"]["image_channels"]
+    """steps -> steps/s of `recipe` under `strategy` (see `step_runner.make_runner`)."""
+    run, _ = step_runner.make_runner(recipe, strategy, jit)
+    return lambda steps: steps / run(steps)
 
 
 def main():
