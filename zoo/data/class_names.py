@@ -13,7 +13,8 @@ CLASS_NAMES = {
 }
 
 
-def _key(name: str) -> str:
+def name_key(name: str) -> str:
+    """The spelling-free form of a class name that `label_ids` matches on ('Ankle boot' -> 'ankleboot')."""
     return re.sub(r"[^a-z0-9]", "", str(name).lower())
 
 
@@ -36,13 +37,13 @@ def label_ids(names, dataset: str = "fmnist") -> list[int]:
         [7, 8, 3]
     """
     known = class_names(dataset)
-    index = {_key(n): i for i, n in enumerate(known)}
+    index = {name_key(n): i for i, n in enumerate(known)}
     out = []
     for name in ([names] if isinstance(names, (str, int)) else names):
         if isinstance(name, int) or str(name).strip().isdigit():
             out.append(int(name))
-        elif _key(name) in index:
-            out.append(index[_key(name)])
+        elif name_key(name) in index:
+            out.append(index[name_key(name)])
         else:
             raise ValueError(f"unknown class name {name!r} for {dataset}; known: {', '.join(known)}")
     return out

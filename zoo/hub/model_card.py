@@ -126,7 +126,7 @@ def files_table(manifest: dict) -> str:
 
 def class_grid_section(manifest: dict, classes_png: str) -> str:
     """The per-class grid of a class-conditional model, with the class name of every row."""
-    from zoo.data import class_names
+    from zoo.data.class_names import class_names, name_key
 
     try:
         names = class_names(manifest["dataset"]["name"])
@@ -135,11 +135,7 @@ def class_grid_section(manifest: dict, classes_png: str) -> str:
     rows = ", ".join(f"{i} {n}" for i, n in enumerate(names))
     return (f"![per-class samples]({classes_png})\n\nOne row per class, top to bottom: {rows}. "
             f"Every row uses the same 10 latents (seed 0), so rows differ by the label only. One class: "
-            f"`zoo sample {manifest['name']} --num 10 --seed 0 --labels {_cli_name(names[-1])} --out row.png`.\n")
-
-
-def _cli_name(name: str) -> str:
-    return "".join(c for c in name.lower() if c.isalnum())
+            f"`zoo sample {manifest['name']} --num 10 --seed 0 --labels {name_key(names[-1])} --out row.png`.\n")
 
 
 def truncation_note(metrics: list) -> str:

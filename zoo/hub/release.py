@@ -34,36 +34,34 @@ def measure(generator, *, num: int, reference: str, train: str, seed: int = 0, b
     fake_features = extract_features(fake, extractor, progress=progress, desc="features generated")
     real = reference_statistics(reference, num, extractor=extractor, progress=progress)
     floor_set = reference_statistics(train, num, extractor=extractor, permutation_seed=seed, progress=progress)
-    entries = []
-    for metric in ("fid", "kid"):
-        values = metric_value(metric, real, fake_features, seed)
-        floor = metric_value(metric, real, floor_set["features"], seed)
-        result = _result(metric, values, len(fake), real["num"], reference, extractor, seed, start, truncation=None)
-        entry = metric_entry(result, weights="ema", floor=floor["value"])
-        entry["floor_reference"] = f"{train} (n={floor_set['num']}, permutation seed {seed})"
+
+    def entry(metric, features, real, floor_set, floor_value, start, truncation=None):
+        values = metric_value(metric, real, features, seed)
+        result = _result(metric, values, len(features), real["num"], reference, extractor, seed, start,
+                         truncation=truncation)
+        out = metric_entry(result, weights="ema", floor=floor_value)
+        out["floor_reference"] = f"{train} (n={floor_set['num']}, permutation seed {seed})"
         if command:
-            entry["command"] = command
-        entries.append(entry)
+            out["command"] = command
+        return out
+
+    entries = [entry(metric, fake_features, real, floor_set,
+                     metric_value(metric, real, floor_set["features"], seed)["value"], start)
+               for metric in ("fid", "kid")]
+    if not truncations:
+        return entries
     curve_num = int(curve_num or num)
-    if truncations:
-        real_c = real if curve_num == num else reference_statistics(reference, curve_num, extractor=extractor,
-                                                                    progress=progress)
-        floor_c = floor_set if curve_num == num else reference_statistics(
-            train, curve_num, extractor=extractor, permutation_seed=seed, progress=progress)
-        floor = metric_value("fid", real_c, floor_c["features"], seed)
+    if curve_num != num:
+        real = reference_statistics(reference, curve_num, extractor=extractor, progress=progress)
+        floor_set = reference_statistics(train, curve_num, extractor=extractor, permutation_seed=seed,
+                                         progress=progress)
+    floor = metric_value("fid", real, floor_set["features"], seed)["value"]
+    labels = sample_labels(curve_num, generator.num_classes, seed)
     for t in truncations:
         start = time.perf_counter()
-        labels = sample_labels(curve_num, generator.num_classes, seed)
         fake = np.asarray(generator.sample(curve_num, seed=seed, labels=labels, truncation=float(t)))
-        feats = extract_features(fake, extractor, progress=progress, desc=f"features truncation {t:g}")
-        values = metric_value("fid", real_c, feats, seed)
-        result = _result("fid", values, len(fake), real_c["num"], reference, extractor, seed, start,
-                         truncation=float(t))
-        entry = metric_entry(result, weights="ema", floor=floor["value"])
-        entry["floor_reference"] = f"{train} (n={floor_c['num']}, permutation seed {seed})"
-        if command:
-            entry["command"] = command
-        entries.append(entry)
+        features = extract_features(fake, extractor, progress=progress, desc=f"features truncation {t:g}")
+        entries.append(entry("fid", features, real, floor_set, floor, start, truncation=float(t)))
     return entries
 
 
