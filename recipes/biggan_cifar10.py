@@ -56,7 +56,4 @@ RECIPE = TrainRecipe(
 
 def smoke():
     """The same settings, tiny, on the offline fmnist data (1 channel): base width 4, a few steps."""
-    tiny = RECIPE.smoke()
-    return tiny.replace(dataset="fmnist",
-                        generator_overrides={"channels": 4, "image_channels": 1},
-                        discriminator_overrides={"channels": 4, "image_channels": 1})
+    return RECIPE.smoke(channels=4, image_channels=1).replace(dataset="fmnist")

@@ -62,6 +62,4 @@ RECIPE = TrainRecipe(
 
 def smoke():
     """A few tiny steps of the same run (tests): base width 4 (16 channels after the x4 multipliers)."""
-    tiny = RECIPE.smoke()
-    return tiny.replace(generator_overrides={**tiny.generator_overrides, "channels": 4},
-                        discriminator_overrides={**tiny.discriminator_overrides, "channels": 4})
+    return RECIPE.smoke(channels=4)

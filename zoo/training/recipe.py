@@ -83,13 +83,17 @@ class TrainRecipe:
     def replace(self, **changes) -> "TrainRecipe":
         return dataclasses.replace(self, **changes)
 
-    def smoke(self) -> "TrainRecipe":
-        """A tiny version of this run for tests: the same code path, 16-channel models, a few steps."""
+    def smoke(self, channels: int = 16, **model_overrides) -> "TrainRecipe":
+        """A tiny version of this run for tests: the same code path, a few steps, `channels` (the families'
+        `channels` argument: the width for SNGAN, the base width multiplied per block for SAGAN / BigGAN) and
+        any further `model_overrides` (e.g. image_channels=1) in both the generator's and the
+        discriminator's config."""
+        tiny = {**model_overrides, "channels": channels}
         return self.replace(
             steps=4, batch_size=4, checkpoint_every=2, sample_every=2, log_every=1, ema_start=0,
             rewind_step=min(self.rewind_step, 2),
-            generator_overrides={**self.generator_overrides, "channels": 16},
-            discriminator_overrides={**self.discriminator_overrides, "channels": 16},
+            generator_overrides={**self.generator_overrides, **tiny},
+            discriminator_overrides={**self.discriminator_overrides, **tiny},
         )
 
     @classmethod
