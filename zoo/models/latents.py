@@ -62,6 +62,5 @@ def check_labels(labels, num: int, num_classes: int) -> np.ndarray | None:
         raise ValueError(f"labels must have shape ({num},), got {labels.shape}")
     if not np.issubdtype(labels.dtype, np.integer):
         raise ValueError(f"labels must be integers, got dtype {labels.dtype}")
-    if labels.min() < 0 or labels.max() >= num_classes:
-        raise ValueError(f"labels must be in [0, {num_classes - 1}], got min {labels.min()} max {labels.max()}")
+    check_label_values(labels, num, num_classes, "this generator")
     return labels.astype(np.int32)
