@@ -51,6 +51,12 @@ RECIPE = TrainRecipe(
     deterministic=True,
     jit_compile=False,
     training_mode="two_stage",
+    advaug_d_steps=0,
+    advaug_d_step_size=0.01,
+    advaug_d_radius=0.01,
+    advaug_g_steps=0,
+    advaug_g_step_size=0.01,
+    advaug_g_radius=0.01,
 )
 
 

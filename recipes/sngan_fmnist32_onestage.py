@@ -3,7 +3,8 @@
 Reproduces: the one-stage training scheme of Shen et al. 2021 ("Training Generative Adversarial Networks in
 One Stage", CVPR 2021, Sec. 3: gradient decomposition for asymmetric losses) applied to our shipped
 `sngan-fmnist-32` run (`recipes/sngan_fmnist32.py`): the same architecture, data, loss, optimizers, batch,
-seed and number of steps; only `training_mode` differs. Not a paper table: the paper trains DCGAN / WGAN
+seed and number of steps; only `training_mode` differs (and `keep_checkpoints`, 20 instead of 3, so the
+intermediate checkpoints stay for the FID-vs-wall-clock curve of `benchmarks/onestage_quality.py`). Not a paper table: the paper trains DCGAN / WGAN
 models on MNIST, CelebA and others and reports about 1.5x faster training at similar quality (Sec. 4).
 
 What differs from `sngan-fmnist-32` (see `zoo/training/one_stage.py`):
@@ -62,11 +63,17 @@ RECIPE = TrainRecipe(
     checkpoint_every=250,
     sample_every=500,
     log_every=50,
-    keep_checkpoints=3,
+    keep_checkpoints=20,
     diffaugment="",
     deterministic=True,
     jit_compile=False,
     training_mode="one_stage",
+    advaug_d_steps=0,
+    advaug_d_step_size=0.01,
+    advaug_d_radius=0.01,
+    advaug_g_steps=0,
+    advaug_g_step_size=0.01,
+    advaug_g_radius=0.01,
 )
 
 

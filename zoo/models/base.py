@@ -56,6 +56,16 @@ class GANGenerator(keras.Model):
         if labels is not None:
             check_label_values(labels, shape[0], self.num_classes, type(self).__name__)
 
+    def stem(self, z, labels=None, training=None):
+        """(h, context): the output h of G's first layer and whatever the rest of G needs besides h (e.g. the
+        class / latent conditioning of each block), so that `render(*stem(z, labels))` == `call(z, labels)`.
+        AdvAug (`zoo.augment.advaug`) perturbs h."""
+        raise NotImplementedError(f"{type(self).__name__} does not split into stem / render (needed by AdvAug)")
+
+    def render(self, h, context=None, training=None):
+        """Images from the first layer's output h and the `context` returned by `stem`."""
+        raise NotImplementedError(f"{type(self).__name__} does not split into stem / render (needed by AdvAug)")
+
     def build_for_inputs(self):
         """Create all variables by one call on a dummy batch (so weights can be loaded)."""
         z = np.zeros((1, self.latent_dim), np.float32)
@@ -92,6 +102,9 @@ class GANGenerator(keras.Model):
 class GANDiscriminator(keras.Model):
     """A discriminator: `call(images, labels=None, training=False)` -> logits of shape (N,).
 
+    Families also split `call` into `features` (the penultimate features: the input of the final linear /
+    projection head) and `head`, so that `head(features(x, y), y)` == `call(x, y)`; AdvAug perturbs them.
+
     Args:
         num_classes: number of classes for projection discriminators, 0 otherwise.
     """
@@ -108,3 +121,11 @@ class GANDiscriminator(keras.Model):
     @classmethod
     def from_config(cls, config):
         return cls(**config)
+
+    def features(self, images, labels=None, training=None):
+        """The penultimate features h (N, F) of `images`: the input of the final linear / projection head."""
+        raise NotImplementedError(f"{type(self).__name__} does not split into features / head (needed by AdvAug)")
+
+    def head(self, features, labels=None, training=None):
+        """Logits (N,) from the penultimate features (and the labels, for projection discriminators)."""
+        raise NotImplementedError(f"{type(self).__name__} does not split into features / head (needed by AdvAug)")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
+from zoo.augment.advaug import AdvAug, pgd_perturbation
 from zoo.losses import get_loss, gradient_penalty, orthogonal_regularization, r1_penalty
 from zoo.training.ema import ema_update
 
@@ -47,6 +48,10 @@ class GANTrainer(keras.Model):
             (DiffAugment); None = no augmentation.
         training_mode: "two_stage" (alternating D and G steps) or "one_stage" (both updates from one
             forward/backward pass; needs n_dis = 1; adds the logged fraction `g_active`).
+        advaug_d, advaug_g: `zoo.augment.advaug.AdvAug` settings of the feature-level adversarial augmentation
+            of D's penultimate features and of G's first-layer output (None or steps = 0: off). Each network
+            is then trained on the mean of its clean and perturbed losses (logged: `d_adv`, `g_adv`, the
+            perturbed terms). Two-stage training only.
 
     Example:
         >>> trainer = GANTrainer(g, d, loss="hinge", n_dis=1)
@@ -54,12 +59,12 @@ class GANTrainer(keras.Model):
         >>> trainer.build_all((32, 32, 1)); trainer.fit(dataset, steps_per_epoch=100)
 
     Reference: Goodfellow et al. 2014 (alternating updates); Heusel et al. 2017 (TTUR: separate learning rates);
-    Shen et al., CVPR 2021, Sec. 3 (one-stage training).
+    Shen et al., CVPR 2021, Sec. 3 (one-stage training); Chen et al., NeurIPS 2021, Sec. 3.2 (AdvAug).
     """
 
     def __init__(self, generator, discriminator, *, loss="hinge", n_dis=1, ema_decay=0.999, ema_start=0, seed=0,
                  gp_lambda=0.0, r1_gamma=0.0, ortho_reg=0.0, augment=None, training_mode="two_stage",
-                 **kwargs):
+                 advaug_d=None, advaug_g=None, **kwargs):
         super().__init__(**kwargs)
         self.generator = generator
         self.discriminator = discriminator
@@ -77,7 +82,11 @@ class GANTrainer(keras.Model):
         if training_mode not in TRAINING_MODES:
             raise ValueError(f"unknown training_mode {training_mode!r}; expected one of {TRAINING_MODES}")
         self.training_mode = training_mode
+        self.advaug_d = advaug_d if advaug_d is not None else AdvAug()
+        self.advaug_g = advaug_g if advaug_g is not None else AdvAug()
         keys = ("d_loss", "g_loss", "d_real", "d_fake")
+        keys += ("d_adv",) if self.advaug_d.enabled else ()
+        keys += ("g_adv",) if self.advaug_g.enabled else ()
         if training_mode == "one_stage":
             from zoo.training import one_stage  # here: one_stage imports this module
 
@@ -147,9 +156,13 @@ class GANTrainer(keras.Model):
         fake = tf.stop_gradient(fake)
         d_labels = None if labels is None else tf.concat([labels, fake_labels], 0)
         with tf.GradientTape() as tape:
-            logits = self.discriminator(self._aug(tf.concat([real, fake], 0), sub), labels=d_labels, training=True)
+            images = self._aug(tf.concat([real, fake], 0), sub)
+            if self.advaug_d.enabled:
+                loss, logits, adv_loss = self._d_loss_advaug(images, d_labels, n)
+            else:
+                logits = self.discriminator(images, labels=d_labels, training=True)
+                loss = self.d_loss_fn(logits[:n], logits[n:])
             real_logits, fake_logits = logits[:n], logits[n:]
-            loss = self.d_loss_fn(real_logits, fake_logits)
             if self.gp_lambda:
                 loss += self.gp_lambda * gradient_penalty(self.discriminator, real, fake, labels,
                                                           seed=self._seed(_GP, sub))
@@ -158,16 +171,56 @@ class GANTrainer(keras.Model):
             scaled = loss * self._scale()
         grads = tape.gradient(scaled, self.discriminator.trainable_variables)
         self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_variables))
-        return {"d_loss": loss, "d_real": tf.reduce_mean(real_logits), "d_fake": tf.reduce_mean(fake_logits)}
+        out = {"d_loss": loss, "d_real": tf.reduce_mean(real_logits), "d_fake": tf.reduce_mean(fake_logits)}
+        if self.advaug_d.enabled:
+            out["d_adv"] = adv_loss
+        return out
+
+    def _d_loss_advaug(self, images, labels, n):
+        """AdvAug in D's step: (mean of the clean and perturbed D losses, clean logits, perturbed loss)."""
+        d = self.discriminator
+        h = d.features(images, labels, training=True)
+        logits = d.head(h, labels, training=True)
+
+        def perturbed_loss(hp):  # training=False: the PGD probes do not advance spectral-norm power iterations
+            out = d.head(hp, labels, training=False)
+            return self.d_loss_fn(out[:n], out[n:])
+
+        delta = pgd_perturbation(h, perturbed_loss, self.advaug_d)
+        adv_logits = d.head(h + delta, labels, training=False)
+        adv_loss = self.d_loss_fn(adv_logits[:n], adv_logits[n:])
+        return 0.5 * (self.d_loss_fn(logits[:n], logits[n:]) + adv_loss), logits, adv_loss
+
+    def _g_loss_advaug(self, z, labels):
+        """AdvAug in G's step: (mean of the clean and perturbed G losses, perturbed loss). The perturbation
+        is on G's first-layer output. The clean term is the plain G step's; the PGD probes and the perturbed
+        term run G's remaining layers in training mode (batch statistics, the function being trained; their
+        batch-norm moving averages and spectral-norm vectors also advance) and D in inference mode (D
+        has no batch norm; its spectral-norm vectors are not advanced again)."""
+        g, d = self.generator, self.discriminator
+        h, context = g.stem(z, labels, training=True)
+        clean = self.g_loss_fn(d(self._aug(g.render(h, context, training=True), self.n_dis), labels=labels,
+                                 training=True))
+
+        def g_loss_from(hp):
+            fake = g.render(hp, context, training=True)
+            return self.g_loss_fn(d(self._aug(fake, self.n_dis), labels=labels, training=False))
+
+        delta = pgd_perturbation(h, g_loss_from, self.advaug_g)
+        adv = g_loss_from(h + delta)
+        return 0.5 * (clean + adv), adv
 
     def g_step(self, batch_size):
         """One generator update (D's weights unchanged) followed by the EMA update. Returns the G loss."""
         fake_labels = self._fake_labels(batch_size, _LABELS_G)
         z = self._latents(batch_size, _Z_G)
         with tf.GradientTape() as tape:
-            fake = self.generator(z, labels=fake_labels, training=True)
-            logits = self.discriminator(self._aug(fake, self.n_dis), labels=fake_labels, training=True)
-            loss = self.g_loss_fn(logits)
+            if self.advaug_g.enabled:
+                loss, adv_loss = self._g_loss_advaug(z, fake_labels)
+            else:
+                fake = self.generator(z, labels=fake_labels, training=True)
+                logits = self.discriminator(self._aug(fake, self.n_dis), labels=fake_labels, training=True)
+                loss = self.g_loss_fn(logits)
             total = loss
             if self.ortho_reg:
                 total += self.ortho_reg * orthogonal_regularization(self.generator.orthogonal_kernels())
@@ -175,7 +228,7 @@ class GANTrainer(keras.Model):
         grads = tape.gradient(scaled, self.generator.trainable_variables)
         self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_variables))
         self.update_ema()
-        return {"g_loss": loss}
+        return {"g_loss": loss, "g_adv": adv_loss} if self.advaug_g.enabled else {"g_loss": loss}
 
     def update_ema(self):
         """EMA of G's weights after a G update (decay 0 = copy while step <= ema_start)."""

@@ -14,6 +14,7 @@ import numpy as np
 import tensorflow as tf
 
 from zoo.augment import make_diffaugment
+from zoo.augment.advaug import AdvAug
 from zoo.data import load_arrays
 from zoo.hub.publish import git_commit
 from zoo.data.pipeline import make_train_dataset
@@ -48,7 +49,9 @@ def build_trainer(recipe: TrainRecipe, strategy: tf.distribute.Strategy, image_s
         trainer = GANTrainer(g, d, loss=recipe.loss, n_dis=recipe.n_dis, ema_decay=recipe.ema_decay,
                              ema_start=recipe.ema_start, seed=recipe.seed, gp_lambda=recipe.gp_lambda,
                              r1_gamma=recipe.r1_gamma, ortho_reg=recipe.ortho_reg,
-                             augment=augment, training_mode=recipe.training_mode)
+                             augment=augment, training_mode=recipe.training_mode,
+                             advaug_d=AdvAug(recipe.advaug_d_steps, recipe.advaug_d_step_size, recipe.advaug_d_radius),
+                             advaug_g=AdvAug(recipe.advaug_g_steps, recipe.advaug_g_step_size, recipe.advaug_g_radius))
         trainer.compile(g_optimizer=keras.optimizers.Adam(recipe.g_lr, recipe.beta_1, recipe.beta_2),
                         d_optimizer=keras.optimizers.Adam(recipe.d_lr, recipe.beta_1, recipe.beta_2))
         trainer.build_all(image_shape)

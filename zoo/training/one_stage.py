@@ -132,6 +132,10 @@ def check_one_stage(trainer):
     if trainer.n_dis != 1:
         raise ValueError(f"training_mode='one_stage' needs n_dis=1 (one forward pass gives one D and one G "
                          f"update), got n_dis={trainer.n_dis}")
+    if trainer.advaug_d.enabled or trainer.advaug_g.enabled:
+        raise ValueError("training_mode='one_stage' does not support AdvAug: its perturbed D and G terms need "
+                         "their own forward passes, so one backward pass no longer gives both updates; use "
+                         "training_mode='two_stage' or set the advaug_*_steps to 0")
     if trainer.loss_name not in GAMMAS:
         raise ValueError(f"training_mode='one_stage' has no gradient decomposition for loss "
                          f"{trainer.loss_name!r}; expected one of {sorted(GAMMAS)}")

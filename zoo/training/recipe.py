@@ -44,6 +44,9 @@ class TrainRecipe:
         jit_compile: XLA-compile the step function.
         training_mode: "two_stage" (alternating D and G updates) or "one_stage" (both updates from one
             forward/backward pass, OSGAN; needs n_dis = 1; see `zoo.training.one_stage` for where it is exact).
+        advaug_d_steps, advaug_d_step_size, advaug_d_radius: AdvAug on D's penultimate features: PGD steps
+            (0 = off), step size and L-infinity radius (`zoo.augment.advaug`; reference code: 1 step of 0.01).
+        advaug_g_steps, advaug_g_step_size, advaug_g_radius: the same on G's first-layer output.
     """
 
     name: str
@@ -77,6 +80,12 @@ class TrainRecipe:
     deterministic: bool = True
     jit_compile: bool = False
     training_mode: str = "two_stage"
+    advaug_d_steps: int = 0
+    advaug_d_step_size: float = 0.01
+    advaug_d_radius: float = 0.01
+    advaug_g_steps: int = 0
+    advaug_g_step_size: float = 0.01
+    advaug_g_radius: float = 0.01
     generator_overrides: dict = field(default_factory=dict)
     discriminator_overrides: dict = field(default_factory=dict)
 

@@ -76,15 +76,22 @@ class BigGANDiscriminator(GANDiscriminator):
             check_label_values(labels, images.shape[0], self.num_classes, type(self).__name__)
         elif labels is not None:
             raise ValueError(f"{type(self).__name__} is unconditional (num_classes=0): labels must be None")
+        return self.head(self.features(images, labels, training=training), labels, training=training)
+
+    def features(self, images, labels=None, training=None):
+        """Globally sum-pooled ReLU features of the last block (N, C): the input of the linear / projection head."""
         h = images
         for i, block in enumerate(self.blocks):
             h = block(h, training=training)
             if i in self.attention:
                 h = self.attention[i](h, training=training)
-        h = keras.ops.sum(keras.ops.relu(h), axis=(1, 2))
-        out = tf.squeeze(self.linear(h, training=training), axis=-1)
+        return keras.ops.sum(keras.ops.relu(h), axis=(1, 2))
+
+    def head(self, features, labels=None, training=None):
+        """linear(h) + <embed(y), h> (the projection term only when class-conditional)."""
+        out = tf.squeeze(self.linear(features, training=training), axis=-1)
         if self.embed is not None:
-            out = out + tf.reduce_sum(self.embed(labels, training=training) * h, axis=-1)
+            out = out + tf.reduce_sum(self.embed(labels, training=training) * features, axis=-1)
         return out
 
     def get_config(self):

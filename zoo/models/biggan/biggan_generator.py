@@ -108,9 +108,17 @@ class BigGANGenerator(GANGenerator):
 
     def call(self, z, labels=None, training=None):
         self.check_inputs(z, labels)
+        return self.render(*self.stem(z, labels, training=training), training=training)
+
+    def stem(self, z, labels=None, training=None):
+        """(output of the first linear layer as a 4x4 map, [conditioning vector of each block])."""
         z0, conds = self.block_inputs(z, labels)
         w0 = self.channels * self.channel_multipliers[0]
         h = tf.reshape(self.linear(z0, training=training), (-1, self.bottom_width, self.bottom_width, w0))
+        return h, conds
+
+    def render(self, h, context=None, training=None):
+        conds = context
         for i, block in enumerate(self.blocks):
             h = block(h, conds[i], training=training)
             if i in self.attention:

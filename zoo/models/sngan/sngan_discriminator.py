@@ -47,11 +47,16 @@ class SNGANDiscriminator(GANDiscriminator):
         if images.shape[-1] != self.image_channels:
             raise ValueError(f"{type(self).__name__} expects images with {self.image_channels} channels (NHWC), "
                              f"got shape {tuple(images.shape)}")
+        return self.head(self.features(images, training=training), training=training)
+
+    def features(self, images, labels=None, training=None):
         h = images
         for block in self.blocks:
             h = block(h, training=training)
-        h = keras.ops.sum(keras.ops.relu(h), axis=(1, 2))
-        return keras.ops.squeeze(self.linear(h, training=training), axis=-1)
+        return keras.ops.sum(keras.ops.relu(h), axis=(1, 2))
+
+    def head(self, features, labels=None, training=None):
+        return keras.ops.squeeze(self.linear(features, training=training), axis=-1)
 
     def get_config(self):
         config = super().get_config()

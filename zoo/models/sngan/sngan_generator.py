@@ -59,7 +59,12 @@ class SNGANGenerator(GANGenerator):
 
     def call(self, z, labels=None, training=None):
         self.check_inputs(z, labels)
-        h = self.reshape(self.dense(z))
+        return self.render(*self.stem(z, labels, training=training), training=training)
+
+    def stem(self, z, labels=None, training=None):
+        return self.reshape(self.dense(z)), None
+
+    def render(self, h, context=None, training=None):
         for block in self.blocks:
             h = block(h, training=training)
         h = keras.ops.relu(self.bn_out(h, training=training))
