@@ -1,5 +1,6 @@
 """Every recipe file: a complete TrainRecipe (every field written out), a known family / preset / loss, and a
-smoke variant that trains; the paper-setting recipes (n_dis > 1, ortho_reg) train a few steps."""
+smoke variant that trains; the paper-setting recipes (n_dis > 1, ortho_reg) and the DiffAugment + AdvAug
+recipe train a few steps."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ def test_recipe_is_complete(path):
     assert load_recipe(path, smoke=True).steps <= 4
 
 
-@pytest.mark.parametrize("name", ["biggan_cifar10.py", "sagan_cifar10.py"])
+@pytest.mark.parametrize("name", ["biggan_cifar10.py", "sagan_cifar10.py", "biggan_fmnist10pct32_lth_diffaug_advaug.py"])
 def test_paper_setting_recipes_train_in_smoke_form(name, tmp_path):
     recipe = load_recipe(os.path.join(REPO, "recipes", name), smoke=True).replace(steps=2)
     train(recipe, str(tmp_path / "run"))
