@@ -11,7 +11,8 @@ For every run: FID of `num` samples of its exported EMA generator (class labels 
 the first `num` images of fmnist/test (the full test split, as in the paper), the density of G's and D's
 prunable weights (1.0 = dense), training steps and wall clock (`train_state.json`), and for the ticket rows
 the cost of the search (`imp.json`: seconds and density per IMP round). Results are appended to
-`benchmarks/results/data_efficiency.jsonl`.
+`benchmarks/results/data_efficiency.jsonl`. A run whose exported generator (sha256 of its weights), n, seed
+and reference already have a line there is not evaluated again: its FID is read back (`"cached": true`).
 
 Reference: Chen et al., "Data-Efficient GAN Training Beyond (Just) Augmentations: A Lottery Ticket
 Perspective", NeurIPS 2021, Tables 1-2.
@@ -57,6 +58,18 @@ def imp_cost(imp_dir: str) -> dict | None:
             "total_s": round(sum(r["wall_clock_s"] for r in rounds), 1)}
 
 
+def cached_value(path: str, name: str, weights_sha256: str, num: int, seed: int, reference: str):
+    """The FID of an earlier line of `path` for the same run, weights, n, seed and reference, or None."""
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        for row in map(json.loads, filter(str.strip, f)):
+            if (row.get("run"), row.get("generator_sha256"), row.get("num"), row.get("seed"),
+                    row.get("reference")) == (name, weights_sha256, num, seed, reference):
+                return row["value"]
+    return None
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", nargs="+", default=list(RUNS), help="run names under --runs-dir")
@@ -68,6 +81,7 @@ def main(argv=None):
     parser.add_argument("--out", default=RESULTS)
     args = parser.parse_args(argv)
 
+    from zoo.checksums import sha256_file
     from zoo.metrics.evaluate import evaluate_generator
     from zoo.models.serialization import load_model_files
     from zoo.training.loop import hardware
@@ -77,8 +91,12 @@ def main(argv=None):
     for name in args.runs:
         workdir = os.path.join(args.runs_dir, name)
         export = os.path.join(workdir, "export")
-        g = load_model_files(export)
-        result = evaluate_generator(g, "fid", num=args.num, reference=args.reference, seed=args.seed, progress=False)
+        sha = sha256_file(os.path.join(export, "generator.weights.h5"))
+        value = cached_value(args.out, name, sha, args.num, args.seed, args.reference)
+        result = {"value": value, "seconds": 0.0}
+        if value is None:
+            result = evaluate_generator(load_model_files(export), "fid", num=args.num, reference=args.reference,
+                                        seed=args.seed, progress=False)
         state = _json(os.path.join(workdir, "train_state.json"))
         recipe = _json(os.path.join(workdir, "recipe.json"))
         line = {"benchmark": "data_efficiency", "run": name, "dataset": recipe["dataset"], "metric": "fid",
@@ -88,6 +106,7 @@ def main(argv=None):
                 "advaug": {"d_steps": recipe.get("advaug_d_steps", 0), "g_steps": recipe.get("advaug_g_steps", 0)},
                 "steps": state["step"], "train_wall_clock_s": round(state["wall_clock_s"], 1),
                 "eval_seconds": round(result["seconds"], 1), "hardware": hardware(),
+                "generator_sha256": sha, "cached": value is not None,
                 "date": time.strftime("%Y-%m-%d")}
         if recipe.get("init_masks"):
             line["imp"] = imp_cost(args.imp_dir)
@@ -98,7 +117,8 @@ def main(argv=None):
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "a") as f:
         for line in lines:
-            f.write(json.dumps(line) + "\n")
+            if not line["cached"]:
+                f.write(json.dumps(line) + "\n")
     return 0
 
 

@@ -3,7 +3,8 @@
 in `training_mode` (same seed, data order, batch, optimizers and number of steps).
 
     python benchmarks/onestage_quality.py --num 5000 --seed 0 \
-        --two-stage runs/sngan-fmnist-32:runs/sngan-fmnist-32/checkpoints.old/ckpt-1000,...
+        --two-stage runs/sngan-fmnist-32/checkpoints.old/ckpt-1000 ... runs/sngan-fmnist-32/checkpoints/ckpt-4500 \
+        --one-stage runs/sngan-fmnist-32.onestage/checkpoints/ckpt-1250 ... (checkpoint prefixes)
 
 Each point restores one training checkpoint (the EMA generator inside it) and measures FID of `num` samples
 (seed `seed`) against the first `num` images of fmnist/test. Time axis: the two runs shared the machine with
@@ -53,8 +54,8 @@ def ema_generator_at(recipe_path: str, checkpoint: str):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--two-stage", nargs="+", required=True, help="checkpoint prefixes of the two-stage run")
-    parser.add_argument("--one-stage", nargs="+", required=True, help="checkpoint prefixes of the one-stage run")
+    parser.add_argument("--two-stage", nargs="*", default=[], help="checkpoint prefixes of the two-stage run")
+    parser.add_argument("--one-stage", nargs="*", default=[], help="checkpoint prefixes of the one-stage run")
     parser.add_argument("--two-stage-recipe", default="recipes/sngan_fmnist32.py")
     parser.add_argument("--one-stage-recipe", default="recipes/sngan_fmnist32_onestage.py")
     parser.add_argument("--num", type=int, default=5000)
