@@ -40,6 +40,7 @@ def speed_ratio(path: str = SPEED, family: str = "sngan") -> dict:
 
 def ema_generator_at(recipe_path: str, checkpoint: str):
     """The EMA generator of `recipe_path`'s trainer restored from the checkpoint prefix `checkpoint`."""
+    import keras
     import tensorflow as tf
 
     from zoo.training.checkpoint import make_checkpoint
@@ -47,6 +48,7 @@ def ema_generator_at(recipe_path: str, checkpoint: str):
     from zoo.training.recipe import load_recipe
 
     recipe = load_recipe(recipe_path)
+    keras.backend.clear_session()  # checkpoint keys hold layer names: a second build must not get "_1" suffixes
     trainer = build_trainer(recipe, tf.distribute.get_strategy(), (32, 32, 1))
     make_checkpoint(trainer).restore(checkpoint).assert_consumed()
     return trainer.ema_generator, int(trainer.step.numpy())
@@ -69,7 +71,7 @@ def main(argv=None):
     speed = speed_ratio()
     arms = (("two_stage", args.two_stage_recipe, args.two_stage, 1.0),
             ("one_stage", args.one_stage_recipe, args.one_stage, 1.0 / speed["ratio"]))
-    lines = []
+    os.makedirs(os.path.dirname(args.out), exist_ok=True)
     for mode, recipe_path, checkpoints, cost in arms:
         for checkpoint in checkpoints:
             g, step = ema_generator_at(recipe_path, checkpoint)
@@ -81,11 +83,8 @@ def main(argv=None):
                     "speed_ratio": speed["ratio"], "speed_source": "benchmarks/results/onestage.jsonl",
                     "date": time.strftime("%Y-%m-%d")}
             print(json.dumps(line), flush=True)
-            lines.append(line)
-    os.makedirs(os.path.dirname(args.out), exist_ok=True)
-    with open(args.out, "a") as f:
-        for line in lines:
-            f.write(json.dumps(line) + "\n")
+            with open(args.out, "a") as f:  # one point at a time: a killed run keeps what it measured
+                f.write(json.dumps(line) + "\n")
     return 0
 
 

@@ -19,7 +19,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from zoo.training.strategy import split_cpu  # noqa: E402
+from zoo.training.strategy import mirrored_strategy, split_cpu  # noqa: E402
 
 split_cpu(2)
 
@@ -46,7 +46,7 @@ def main():
     args = p.parse_args()
     base = load_recipe(args.recipe)
     strategies = {"default": tf.distribute.get_strategy(),
-                  "mirrored_2cpu": tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])}
+                  "mirrored_2cpu": mirrored_strategy(["/cpu:0", "/cpu:1"])}
     for preset in args.presets:
         recipe = base.replace(preset=preset, batch_size=args.batch_size or base.batch_size)
         runners, errors = {}, {}

@@ -3,6 +3,7 @@ import pytest
 import tensorflow as tf
 
 from zoo.layers import SNConv2D, SNDense, SNEmbedding, spectral_normalize
+from zoo.training.strategy import mirrored_strategy
 
 
 def _largest_singular_value(kernel):
@@ -59,7 +60,7 @@ def test_gradient_flows_through_sigma():
 
 
 def test_u_stays_identical_across_mirrored_replicas():
-    strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+    strategy = mirrored_strategy(["/cpu:0", "/cpu:1"])
     with strategy.scope():
         layer = SNDense(4)
         layer(tf.ones((1, 3)))

@@ -5,6 +5,7 @@ import tensorflow as tf
 from tests.training.helpers import tiny_recipe
 from zoo.training.ema import ema_update
 from zoo.training.loop import build_trainer, make_step_fn
+from zoo.training.strategy import mirrored_strategy
 from zoo.data.pipeline import make_train_dataset
 
 
@@ -66,7 +67,7 @@ def test_ema_generator_follows_generator_after_start():
 @pytest.mark.parametrize("strategy_name", ["default", "mirrored"])
 def test_steps_have_finite_losses(strategy_name):
     strategy = (tf.distribute.get_strategy() if strategy_name == "default"
-                else tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"]))
+                else mirrored_strategy(["/cpu:0", "/cpu:1"]))
     t = _trainer(strategy)
     images = np.random.default_rng(0).integers(0, 255, (64, 32, 32, 1), dtype=np.uint8)
     ds = strategy.distribute_datasets_from_function(
@@ -88,8 +89,8 @@ def test_mirrored_update_equals_single_device_update():
     losses scaled by 1/num_replicas, synchronized BN)."""
     real = _real(4, 3)
     single = _trainer()
-    mirrored_strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
-    mirrored = _trainer(mirrored_strategy)
+    two_replicas = mirrored_strategy(["/cpu:0", "/cpu:1"])
+    mirrored = _trainer(two_replicas)
     for model in ("generator", "discriminator"):
         getattr(mirrored, model).set_weights(getattr(single, model).get_weights())
     z = tf.random.stateless_normal((4, single.generator.latent_dim), seed=[1, 2])
@@ -100,9 +101,9 @@ def test_mirrored_update_equals_single_device_update():
 
     @tf.function
     def d_step_mirrored(x):
-        return mirrored_strategy.run(mirrored.d_step, args=(x,))
+        return two_replicas.run(mirrored.d_step, args=(x,))
 
-    dist = mirrored_strategy.experimental_distribute_values_from_function(
+    dist = two_replicas.experimental_distribute_values_from_function(
         lambda ctx: real[ctx.replica_id_in_sync_group * 2:][:2])
     d_step_mirrored(dist)
     for a, b in zip(single.discriminator.trainable_variables, mirrored.discriminator.trainable_variables):

@@ -17,6 +17,7 @@ from zoo.models.serialization import load_masks, load_model_files, save_masks, s
 from zoo.training.lottery_ticket import (PARTS, add_masks, global_magnitude_masks, imp_keep, prunable_kernels,
                                          prune, run_imp, trained_kernels)
 from zoo.training.loop import build_trainer, make_step_fn, train
+from zoo.training.strategy import mirrored_strategy
 
 
 def _recipe(**changes):
@@ -103,7 +104,7 @@ def test_density_follows_0_8_power_k():
                                                  ("default", "one_stage")])
 def test_pruned_weights_stay_zero_after_training_steps(strategy_name, mode):
     strategy = (tf.distribute.get_strategy() if strategy_name == "default"
-                else tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"]))
+                else mirrored_strategy(["/cpu:0", "/cpu:1"]))
     trainer, masks = _ticket(strategy, rounds=2, training_mode=mode, ema_decay=0.5)
     before = {k: v.numpy().copy() for k, v in prunable_kernels(trainer.discriminator).items()}
     images = np.random.default_rng(0).integers(0, 255, (64, 32, 32, 1), dtype=np.uint8)

@@ -23,6 +23,7 @@ from zoo.data.pipeline import make_train_dataset
 from zoo.losses import get_loss, gradient_penalty, orthogonal_regularization
 from zoo.training.gan_trainer import _GP, _LABELS_D, _Z_D, GANTrainer
 from zoo.training.loop import build_trainer, make_step_fn, train
+from zoo.training.strategy import mirrored_strategy
 from zoo.training.one_stage import GAMMAS, gamma, one_stage_gradients, scale_gradient
 
 FAMILIES = {"sngan": ("sngan_32_small", 8, {}), "biggan": ("biggan_32_small", 4, {"ortho_reg": 1e-2})}
@@ -38,7 +39,7 @@ def _strategy(name):
         base = tf.distribute.MirroredStrategy._collective_key_base
         tf.distribute.MirroredStrategy._collective_key_base = 1000
         try:
-            _MIRRORED.append(tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"]))
+            _MIRRORED.append(mirrored_strategy(["/cpu:0", "/cpu:1"]))
         finally:
             tf.distribute.MirroredStrategy._collective_key_base = base
     return _MIRRORED[0]

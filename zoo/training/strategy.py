@@ -19,6 +19,19 @@ def split_cpu(num_devices: int) -> list[str]:
     return [f"/cpu:{i}" for i in range(num_devices)]
 
 
+# Collective keys of a MirroredStrategy start from a class-level base, so two strategies created in one process
+# reuse the same (group, instance) keys; the runtime caches a key's shape and aborts when the second strategy
+# reduces a differently shaped tensor under it ("Shape mismatch in the collective instance"). TF's own tests
+# move the base per strategy (tensorflow/python/distribute/strategy_combinations.py); so does zoo.
+_COLLECTIVE_KEY_STRIDE = 100_000
+
+
+def mirrored_strategy(devices: list[str] | None = None) -> tf.distribute.MirroredStrategy:
+    """A MirroredStrategy over `devices` whose collective keys no other strategy of this process uses."""
+    tf.distribute.MirroredStrategy._collective_key_base += _COLLECTIVE_KEY_STRIDE  # noqa: SLF001
+    return tf.distribute.MirroredStrategy(devices=devices)
+
+
 def get_strategy(name: str = "default", num_devices: int = 2) -> tf.distribute.Strategy:
     """The strategy `name`.
 
@@ -33,7 +46,7 @@ def get_strategy(name: str = "default", num_devices: int = 2) -> tf.distribute.S
     if name == "mirrored":
         gpus = tf.config.list_physical_devices("GPU")
         devices = None if gpus else split_cpu(num_devices)
-        return tf.distribute.MirroredStrategy(devices=devices)
+        return mirrored_strategy(devices)
     if "TF_CONFIG" not in os.environ:
         raise ValueError("strategy 'multiworker' needs the TF_CONFIG environment variable (cluster + task)")
     json.loads(os.environ["TF_CONFIG"])
