@@ -38,20 +38,36 @@ def speed_ratio(path: str = SPEED, family: str = "sngan") -> dict:
     return rows[-1]
 
 
-def ema_generator_at(recipe_path: str, checkpoint: str):
-    """The EMA generator of `recipe_path`'s trainer restored from the checkpoint prefix `checkpoint`."""
-    import keras
+def ema_weights(checkpoint: str) -> tuple[list, int]:
+    """The EMA generator's arrays of a training checkpoint, in weight order, and the checkpoint's step.
+
+    Read by position (`ema_generator/variables_by_key/<NNNN>...`) rather than restored by path, so checkpoints
+    written before zoo dropped model names from the keys (`0048/sngan_generator/conv_out/kernel`, the early
+    two-stage ones) read the same as current ones (`0048/conv_out/kernel`)."""
     import tensorflow as tf
 
-    from zoo.training.checkpoint import make_checkpoint
+    reader = tf.train.load_checkpoint(checkpoint)
+    prefix = "ema_generator/variables_by_key/"
+    keys = sorted(k for k in reader.get_variable_to_shape_map() if k.startswith(prefix))
+    positions = [int(k[len(prefix):len(prefix) + 4]) for k in keys]
+    if positions != list(range(len(keys))):
+        raise ValueError(f"{checkpoint}: EMA generator variables are not numbered 0..{len(keys) - 1}")
+    iterations = [k for k in reader.get_variable_to_shape_map() if k.startswith("g_optimizer/variables_by_key/0000")]
+    step = int(reader.get_tensor(iterations[0]))  # G's optimizer iterations = generator steps
+    return [reader.get_tensor(k) for k in keys], step
+
+
+def ema_generator_at(recipe_path: str, checkpoint: str):
+    """The generator of `recipe_path` (built as its trainer builds it) holding the EMA weights of `checkpoint`."""
+    import tensorflow as tf
+
     from zoo.training.loop import build_trainer
     from zoo.training.recipe import load_recipe
 
-    recipe = load_recipe(recipe_path)
-    keras.backend.clear_session()  # checkpoint keys hold layer names: a second build must not get "_1" suffixes
-    trainer = build_trainer(recipe, tf.distribute.get_strategy(), (32, 32, 1))
-    make_checkpoint(trainer).restore(checkpoint).assert_consumed()
-    return trainer.ema_generator, int(trainer.step.numpy())
+    trainer = build_trainer(load_recipe(recipe_path), tf.distribute.get_strategy(), (32, 32, 1))
+    arrays, step = ema_weights(checkpoint)
+    trainer.ema_generator.set_weights(arrays)  # raises on a count or shape mismatch
+    return trainer.ema_generator, step
 
 
 def main(argv=None):
