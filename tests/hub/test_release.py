@@ -14,8 +14,10 @@ def test_release_of_a_smoke_run(tmp_path, monkeypatch):
     monkeypatch.setenv("ZOO_CACHE", str(tmp_path / "cache"))
     (tmp_path / "weights").mkdir()
     workdir = tmp_path / "run"
-    train(tiny_recipe(), str(workdir))
+    trained_with = "zoo train recipes/x.py --init-from runs/x.imp/rewind"
+    train(tiny_recipe(), str(workdir), command=trained_with)
     state = json.loads((workdir / "train_state.json").read_text())
+    assert state["command"] == trained_with
 
     from zoo.hub.release import release
 
@@ -29,6 +31,8 @@ def test_release_of_a_smoke_run(tmp_path, monkeypatch):
         assert m["num_fake"] == m["num_real"] == 6 and np.isfinite(m["value"]) and np.isfinite(m["floor"])
         assert m["command"] == "zoo release ..." and m["weights"] == "ema"
     assert manifest["recipe"]["steps"] == 4 and manifest["recipe"]["git_commit"] == state.get("git_commit")
+    assert manifest["recipe"]["command"] == trained_with  # the model card's "Exact command"
+    assert trained_with in (folder / "README.md").read_text()
     assert manifest["dataset"] == {"name": "fmnist", "split": "train", "num_examples": 60000}
     for name in ("README.md", "samples.png", "config.json", "generator.weights.h5", "discriminator.weights.h5"):
         assert (folder / name).exists(), name
@@ -61,9 +65,10 @@ def test_release_of_a_conditional_run_with_truncation_curve(tmp_path, monkeypatc
     train(load_recipe(recipe_path, smoke=True), str(workdir))
     manifest = release(str(workdir), recipe_path="recipes/biggan_fmnist32.py", repo_id="zoo-gan/biggan-fmnist-32",
                        license="apache-2.0", num=6, reference="fmnist/test", train="fmnist/train", seed=0,
-                       truncations=(0.5, 1.0), curve_num=4)
+                       truncations=(0.5, 1.0), curve_num=4, train_command="zoo imp a.py && zoo train b.py")
     folder = tmp_path / "weights" / "biggan-fmnist-32"
     validate_manifest(manifest, str(folder))
+    assert manifest["recipe"]["command"] == "zoo imp a.py && zoo train b.py"  # given, none recorded by train()
     assert [(m["name"], m["truncation"], m["num_fake"]) for m in manifest["metrics"]] == [
         ("fid", None, 6), ("kid", None, 6), ("fid", 0.5, 4), ("fid", 1.0, 4)]
     assert manifest["golden"]["labels"] is not None

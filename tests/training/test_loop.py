@@ -80,6 +80,9 @@ def test_killed_run_resumes_to_the_same_result(tmp_path):
                          env=ENV, capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr[-2000:]
     assert_same_export(tmp_path / "ref", workdir)
+    # the command that started the run is recorded (for the model card), not the one that resumed it
+    command = json.loads((workdir / "train_state.json").read_text())["command"]
+    assert command == f"zoo train {RECIPE_PATH} --smoke --workdir {workdir} --steps 8", command
 
 
 def _free_port():

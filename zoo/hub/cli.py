@@ -42,6 +42,8 @@ def add_subcommands(subparsers) -> None:
     p.add_argument("--batch-size", type=int, help="feature-network batch size")
     p.add_argument("--overwrite", action="store_true", help="replace an existing weights_manifest/<name>/")
     p.add_argument("--git-commit", help="commit the run was trained at (default: from train_state.json, else HEAD)")
+    p.add_argument("--train-command", help="the command(s) that trained the run, for the model card (default: the "
+                                           "one `zoo train` recorded in train_state.json, else `zoo train RECIPE`)")
     p.add_argument("--truncation-curve", type=parse_floats, default=(),
                    help="also FID at these truncation thresholds, e.g. 0.25,0.5,0.75,1.0")
     p.add_argument("--curve-num", type=int, help="samples per truncation point (default --num)")
@@ -127,5 +129,5 @@ def run_release(args) -> None:
                        num=args.num, reference=args.reference, train=args.train, seed=args.seed,
                        batch_size=args.batch_size, overwrite=args.overwrite, command=command,
                        git_commit=args.git_commit, truncations=args.truncation_curve,
-                       curve_num=args.curve_num)
+                       curve_num=args.curve_num, train_command=args.train_command)
     print(json.dumps({"name": manifest["name"], "metrics": manifest["metrics"]}, indent=2))

@@ -268,7 +268,8 @@ def folder_from_workdir(workdir: str, *, recipe_path: str, license: str, repo_id
         license, repo_id: as in `write_manifest`.
         num_examples: size of the training split.
         metrics: manifest metric dicts (see `metric_entry`).
-        command: the exact command of the run (default: `zoo train <recipe_path>`).
+        command: the exact command(s) of the run (default: the one `zoo train` recorded in train_state.json,
+            else `zoo train <recipe_path>`).
         git_commit: the commit the run was trained at (default: the checkout's HEAD now).
         weights_root: the weights_manifest folder (default: `zoo.hub.registry.weights_dir()`).
         overwrite: replace an existing model folder.
@@ -302,7 +303,7 @@ def folder_from_workdir(workdir: str, *, recipe_path: str, license: str, repo_id
         folder, dataset={"name": recipe["dataset"], "split": recipe["split"], "num_examples": int(num_examples)},
         license=license, repo_id=repo_id, metrics=metrics,
         recipe={"path": recipe_path, "steps": int(state["step"]), "wall_clock_s": float(state["wall_clock_s"]),
-                "hardware": state.get("hardware", "unknown"), "command": command or f"zoo train {recipe_path}",
+                "hardware": state.get("hardware", "unknown"), "command": command or state.get("command") or f"zoo train {recipe_path}",
                 "git_commit": git_commit})
     write_samples(folder)
     write_class_grid(folder)

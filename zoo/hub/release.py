@@ -67,11 +67,14 @@ def measure(generator, *, num: int, reference: str, train: str, seed: int = 0, b
 
 def release(workdir: str, *, recipe_path: str, repo_id: str, license: str, num: int, reference: str, train: str,
             seed: int = 0, batch_size: int | None = None, overwrite: bool = False, command: str | None = None,
-            git_commit: str | None = None, truncations=(), curve_num: int | None = None) -> dict:
+            git_commit: str | None = None, truncations=(), curve_num: int | None = None,
+            train_command: str | None = None) -> dict:
     """Measure `workdir`'s exported EMA generator and write its published folder; returns the manifest.
 
     `command` (this release command) is stored with each metric; `git_commit` is the commit the run was
-    trained at (default: the one `zoo train` recorded in train_state.json, else HEAD).
+    trained at (default: the one `zoo train` recorded in train_state.json, else HEAD); `train_command` the
+    command(s) that trained it, for the model card (default: the one `zoo train` recorded, else
+    `zoo train <recipe_path>`).
     """
     from zoo.cli_support import resolve_generator
     from zoo.data import dataset_info
@@ -87,4 +90,5 @@ def release(workdir: str, *, recipe_path: str, repo_id: str, license: str, num: 
     info = dataset_info(recipe["dataset"])
     return folder_from_workdir(workdir, recipe_path=recipe_path, license=license, repo_id=repo_id,
                                num_examples=int(info["num_examples"][recipe["split"]]), metrics=metrics,
-                               git_commit=git_commit or state.get("git_commit"), overwrite=overwrite)
+                               git_commit=git_commit or state.get("git_commit"), overwrite=overwrite,
+                               command=train_command)

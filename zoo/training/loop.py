@@ -120,7 +120,7 @@ def _init_from(trainer: GANTrainer, name: str):
 
 def train(recipe: TrainRecipe, workdir: str, *, steps: int | None = None, strategy: str = "default",
           resume: bool = False, init_from: str | None = None, num_devices: int = 2, augment=None,
-          stream=None) -> dict:
+          stream=None, command: str | None = None) -> dict:
     """Train `recipe` in `workdir` up to `steps` (default: recipe.steps) generator updates.
 
     Writes `<workdir>/checkpoints/` every `checkpoint_every` steps (and at the end), TensorBoard scalars and
@@ -128,6 +128,8 @@ def train(recipe: TrainRecipe, workdir: str, *, steps: int | None = None, strate
     + discriminator, the layout of a published model). A workdir that has checkpoints is only continued with
     `resume=True`, from its latest checkpoint; the run then continues exactly where it stopped.
     Raises NonFiniteLossError as soon as a loss is NaN/Inf (no checkpoint is written from that state).
+    `command` (the command line that started the run; `zoo train` passes its own) is recorded in
+    train_state.json, where `zoo release` reads it for the model card; a resumed run keeps the first one.
     Returns the final state dict (step, losses, wall clock).
     """
     if recipe.deterministic:
@@ -159,6 +161,8 @@ def train(recipe: TrainRecipe, workdir: str, *, steps: int | None = None, strate
         apply_ticket(trainer)
     start = int(trainer.step.numpy())
     state.setdefault("git_commit", git_commit())
+    if command:
+        state.setdefault("command", command)
     if chief:
         with open(os.path.join(workdir, RECIPE_FILE), "w") as f:
             json.dump(recipe.to_dict(), f, indent=2, sort_keys=True)
