@@ -2,11 +2,15 @@
 `recipes/sngan_fmnist32.py` (two-stage) and `recipes/sngan_fmnist32_onestage.py` (one-stage), which differ only
 in `training_mode` (same seed, data order, batch, optimizers and number of steps).
 
-    python benchmarks/onestage_quality.py --num 5000 --seed 0 \
-        --two-stage runs/sngan-fmnist-32/checkpoints.old/ckpt-1000 ... runs/sngan-fmnist-32/checkpoints/ckpt-4500 \
-        --one-stage runs/sngan-fmnist-32.onestage/checkpoints/ckpt-1250 ... (checkpoint prefixes)
+    python benchmarks/onestage_quality.py --num 5000 --seed 0 --two-stage runs/sngan-fmnist-32/checkpoints/ckpt-4500 \
+        runs/sngan-fmnist-32/checkpoints/ckpt-4000 runs/sngan-fmnist-32/checkpoints.old/ckpt-1000 \
+        runs/sngan-fmnist-32/checkpoints.old/ckpt-1500 \
+        --one-stage runs/sngan-fmnist-32.onestage/checkpoints/ckpt-{4500,1250,1750,3000}
 
-Each point restores one training checkpoint (the EMA generator inside it) and measures FID of `num` samples
+(the README's table; `checkpoints.old/` holds the two-stage run's checkpoints from before it was stopped and
+resumed with a smaller `steps`, see its recipe; an arm may be left out).
+
+Each point reads one training checkpoint (the EMA generator inside it) and measures FID of `num` samples
 (seed `seed`) against the first `num` images of fmnist/test. Time axis: the two runs shared the machine with
 different jobs, so their logged wall clocks are not comparable; the time of a point is `step x s/step` with the
 s/step of each mode measured side by side in one process by `benchmarks/onestage.py`
