@@ -21,10 +21,12 @@ Speed: `benchmarks/onestage.py` measured 0.536 vs 0.669 s/step (ratio 1.25) for 
 on 2 CPU cores shared with two training jobs (`benchmarks/results/onestage.jsonl`; the pass-count estimate
 is 4/3), so the same 4,500 steps should take about 20% less wall clock.
 
-Hardware / time: not trained yet; the run writes `train_state.json` (`wall_clock_s`, `hardware`) and the
-release writes them to `weights_manifest/sngan-fmnist-32.onestage/manifest.json`. Expected result:
-recognisable garments, FID-10k vs fmnist/test to be compared with `sngan-fmnist-32` (30.26); unknown until
-the run is done.
+Hardware / time: 4,500 steps in 4,253 s (`runs/sngan-fmnist-32.onestage/train_state.json`) on 2 CPU cores
+shared with other training and FID jobs (so not a speed measurement; the step-time ratio comes from
+`benchmarks/onestage.py`). Result: FID-5k vs fmnist/test 38.3 at step 4,500 against 32.5 for the two-stage run
+at the same step, and no better at equal time (`benchmarks/onestage_quality.py`, README one-stage section);
+`g_active` median 0.39 over the run. It did not reach the two-stage FID, so it is not released; the release
+command below is what shipping it would take.
 
 Command:
     zoo train recipes/sngan_fmnist32_onestage.py --workdir runs/sngan-fmnist-32.onestage
