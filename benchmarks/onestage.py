@@ -58,6 +58,7 @@ from zoo.training.recipe import load_recipe  # noqa: E402
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FAMILIES = ("sngan", "sagan", "biggan")
 MODES = ("two_stage", "one_stage")
+RESULTS = os.path.join(ROOT, "benchmarks", "results", "onestage.jsonl")
 
 
 def make_runner(recipe, weights=None):
@@ -87,11 +88,14 @@ def main():
             for mode in MODES:
                 times[mode].append(runners[mode](args.steps))
         baseline, value = (float(np.median(times[m])) for m in MODES)
-        print(json.dumps({"benchmark": "onestage", "family": family, "preset": base.preset,
-                          "baseline": "two_stage", "unit": "s/step", "baseline_value": round(baseline, 4),
-                          "value": round(value, 4), "ratio": round(baseline / value, 3),
-                          "repeats": args.repeats, "steps_per_repeat": args.steps,
-                          "batch_size": base.batch_size, "n_dis": 1, "loss": base.loss}), flush=True)
+        line = json.dumps({"benchmark": "onestage", "family": family, "preset": base.preset,
+                           "baseline": "two_stage", "unit": "s/step", "baseline_value": round(baseline, 4),
+                           "value": round(value, 4), "ratio": round(baseline / value, 3),
+                           "repeats": args.repeats, "steps_per_repeat": args.steps,
+                           "batch_size": base.batch_size, "n_dis": 1, "loss": base.loss})
+        print(line, flush=True)
+        with open(RESULTS, "a") as f:  # benchmarks/onestage_quality.py reads the latest row per family
+            f.write(line + "\n")
 
 
 if __name__ == "__main__":
