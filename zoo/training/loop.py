@@ -189,6 +189,8 @@ def train(recipe: TrainRecipe, workdir: str, *, steps: int | None = None, strate
             with open(os.path.join(workdir, STATE_FILE), "w") as f:
                 json.dump(state, f, indent=2, sort_keys=True)
 
+    save_state(start)  # command and commit are on disk before the first checkpoint, so a run killed any time
+    # after it resumes with them (a checkpoint is written before the state that follows it)
     for step in range(start + 1, total + 1):
         out = step_fn(iterator)
         values = {k: float(v) for k, v in out.items()}
