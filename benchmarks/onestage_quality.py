@@ -51,12 +51,13 @@ def ema_weights(checkpoint: str) -> tuple[list, int]:
     import tensorflow as tf
 
     reader = tf.train.load_checkpoint(checkpoint)
+    names = reader.get_variable_to_shape_map()
     prefix = "ema_generator/variables_by_key/"
-    keys = sorted(k for k in reader.get_variable_to_shape_map() if k.startswith(prefix))
+    keys = sorted(k for k in names if k.startswith(prefix))
     positions = [int(k[len(prefix):len(prefix) + 4]) for k in keys]
     if positions != list(range(len(keys))):
         raise ValueError(f"{checkpoint}: EMA generator variables are not numbered 0..{len(keys) - 1}")
-    iterations = [k for k in reader.get_variable_to_shape_map() if k.startswith("g_optimizer/variables_by_key/0000")]
+    iterations = [k for k in names if k.startswith("g_optimizer/variables_by_key/0000")]
     step = int(reader.get_tensor(iterations[0]))  # G's optimizer iterations = generator steps
     return [reader.get_tensor(k) for k in keys], step
 

@@ -39,14 +39,8 @@ def _add_imp(sub):
     p.set_defaults(func=_run_imp)
 
 
-def _command_line() -> str:
-    """This invocation as a shell command: `zoo <arguments as typed>`."""
-    import shlex
-
-    return "zoo " + shlex.join(sys.argv[1:])
-
-
 def _run_train(args):
+    from zoo.cli_support import command_line
     from zoo.training.loop import train
     from zoo.training.recipe import load_recipe
 
@@ -57,7 +51,7 @@ def _run_train(args):
               f"({'the ticket ' + recipe.init_masks if recipe.init_masks else 'dense'}), `zoo imp` runs the "
               f"lottery-ticket rounds", file=sys.stderr)
     state = train(recipe, workdir, steps=args.steps, strategy=args.strategy, resume=args.resume,
-                  init_from=args.init_from, num_devices=args.devices, command=_command_line())
+                  init_from=args.init_from, num_devices=args.devices, command=command_line())
     print(f"done: step {state.get('step')} in {state.get('wall_clock_s', 0):.0f} s; model in {workdir}/export")
 
 

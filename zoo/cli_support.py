@@ -7,6 +7,14 @@ import os
 from zoo.models.serialization import CONFIG_FILE, load_model_files
 
 
+def command_line() -> str:
+    """This invocation as a shell command: `zoo <arguments, shell-quoted>`."""
+    import shlex
+    import sys
+
+    return "zoo " + shlex.join(sys.argv[1:])
+
+
 def model_folder(path: str) -> str | None:
     """The folder holding config.json for a work dir (its `export/`) or a model folder; None if neither."""
     for candidate in (os.path.join(path, "export"), path):

@@ -33,15 +33,8 @@ _MIRRORED = []
 def _strategy(name):
     if name == "default":
         return tf.distribute.get_strategy()
-    if not _MIRRORED:
-        # collective keys of its own: strategies over the same devices otherwise share group/instance keys in
-        # one process, and a collective (sync BN) of another test's models with another shape aborts ours
-        base = tf.distribute.MirroredStrategy._collective_key_base
-        tf.distribute.MirroredStrategy._collective_key_base = 1000
-        try:
-            _MIRRORED.append(mirrored_strategy(["/cpu:0", "/cpu:1"]))
-        finally:
-            tf.distribute.MirroredStrategy._collective_key_base = base
+    if not _MIRRORED:  # one strategy for the module; mirrored_strategy gives it collective keys of its own
+        _MIRRORED.append(mirrored_strategy(["/cpu:0", "/cpu:1"]))
     return _MIRRORED[0]
 
 

@@ -119,12 +119,11 @@ def run_publish(args) -> None:
 
 def run_release(args) -> None:
     import json
-    import shlex
-    import sys
 
+    from zoo.cli_support import command_line
     from zoo.hub.release import release
 
-    command = "zoo " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    command = command_line()
     manifest = release(args.workdir, recipe_path=args.recipe, repo_id=args.repo_id, license=args.license,
                        num=args.num, reference=args.reference, train=args.train, seed=args.seed,
                        batch_size=args.batch_size, overwrite=args.overwrite, command=command,

@@ -214,8 +214,6 @@ def train(recipe: TrainRecipe, workdir: str, *, steps: int | None = None, strate
         if step % recipe.checkpoint_every == 0 or step == total:
             manager.save(checkpoint_number=step)
             save_state(step)
-    if start >= total:
-        save_state(start)
     if chief:
         save_model_files(os.path.join(workdir, "export"), trainer.ema_generator, trainer.discriminator,
                          masks=ticket_masks(trainer))
