@@ -185,9 +185,11 @@ def train(recipe: TrainRecipe, workdir: str, *, steps: int | None = None, strate
         state.update(step=step, wall_clock_s=wall_before + time.perf_counter() - t0, strategy=strategy,
                      num_replicas=strat.num_replicas_in_sync, hardware=hardware(), losses=values,
                      recipe=recipe.name)
-        if chief:
-            with open(os.path.join(workdir, STATE_FILE), "w") as f:
+        if chief:  # temporary file + rename: a run killed mid-write leaves the previous state, never half a file
+            path = os.path.join(workdir, STATE_FILE)
+            with open(path + ".tmp", "w") as f:
                 json.dump(state, f, indent=2, sort_keys=True)
+            os.replace(path + ".tmp", path)
 
     save_state(start)  # command and commit are on disk before the first checkpoint, so a run killed any time
     # after it resumes with them (a checkpoint is written before the state that follows it)
