@@ -84,7 +84,7 @@ def main(argv=None):
     from zoo.checksums import sha256_file
     from zoo.metrics.evaluate import evaluate_generator
     from zoo.models.serialization import load_model_files
-    from zoo.training.loop import hardware
+    from zoo.provenance import hardware
 
     baseline = None
     lines = []

@@ -15,10 +15,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 
 import numpy as np
 
+from zoo.provenance import git_commit  # noqa: F401  (re-exported)
 from zoo.hub.manifest import (CONFIG_FILE, MANIFEST_FILE, MASKS_FILE, UNLISTED_FILES, sha256_file,
                               validate_manifest)
 
@@ -39,17 +39,6 @@ def file_entries(folder: str) -> dict:
                    and f not in UNLISTED_FILES and (f == CONFIG_FILE or f.endswith(".h5")))
     return {f: {"sha256": sha256_file(os.path.join(folder, f)), "size": os.path.getsize(os.path.join(folder, f))}
             for f in names}
-
-
-def git_commit(cwd: str | None = None) -> str | None:
-    """`git rev-parse HEAD` of the checkout holding `cwd` (default: the zoo package); None without git."""
-    cwd = cwd or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=cwd, capture_output=True, text=True, timeout=10)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    commit = out.stdout.strip()
-    return commit if out.returncode == 0 and len(commit) == 40 else None
 
 
 def library_versions() -> dict:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import platform
 import shutil
 import time
 
@@ -16,7 +15,7 @@ import tensorflow as tf
 from zoo.augment import make_diffaugment
 from zoo.augment.advaug import AdvAug
 from zoo.data import load_arrays
-from zoo.hub.publish import git_commit
+from zoo.provenance import git_commit, hardware
 from zoo.data.pipeline import make_train_dataset
 from zoo.images import save_image_grid, to_uint8
 from zoo.models import build_from_preset
@@ -35,10 +34,6 @@ RECIPE_FILE = "recipe.json"
 
 class NonFiniteLossError(RuntimeError):
     """A loss became NaN or Inf; the run stopped before writing any checkpoint from that state."""
-
-
-def hardware() -> str:
-    return f"{os.cpu_count()} CPU cores ({platform.machine()}), GPUs: {len(tf.config.list_physical_devices('GPU'))}"
 
 
 def build_trainer(recipe: TrainRecipe, strategy: tf.distribute.Strategy, image_shape, augment=None) -> GANTrainer:
