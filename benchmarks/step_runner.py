@@ -15,7 +15,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from zoo.data.pipeline import make_train_dataset
+from zoo.data.pipeline import image_arrays, make_train_dataset
 from zoo.models import build_from_preset
 from zoo.training.loop import build_trainer, make_step_fn
 
@@ -32,7 +32,7 @@ def make_runner(recipe, strategy=None, jit: bool = False, weights=None):
         trainer.generator.set_weights(weights[0])
         trainer.discriminator.set_weights(weights[1])
     dataset = strategy.distribute_datasets_from_function(
-        lambda ctx: make_train_dataset(images, labels, examples_per_step=recipe.batch_size * recipe.n_dis,
+        lambda ctx: make_train_dataset(image_arrays(images, labels), examples_per_step=recipe.batch_size * recipe.n_dis,
                                        seed=0, input_context=ctx))
     iterator = iter(dataset)
     step_fn = make_step_fn(trainer, strategy, jit_compile=jit)

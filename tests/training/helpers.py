@@ -30,3 +30,21 @@ def assert_same_export(dir_a, dir_b):
         assert a.keys() == b.keys() and len(a) > 10
         for k in a:
             np.testing.assert_array_equal(a[k], b[k], err_msg=f"{part}: {k}")
+
+
+def tiny_task(strategy=None, recipe=None, augment=None, **changes):
+    """The GAN task of the tiny recipe (or `recipe`), built for 32x32x1 images under `strategy`."""
+    import tensorflow as tf
+
+    from zoo.training.tasks import build_task
+
+    recipe = recipe if recipe is not None else tiny_recipe(**changes)
+    return build_task(recipe, strategy or tf.distribute.get_strategy(), {"images": (32, 32, 1), "labels": ()},
+                      augment=augment)
+
+
+def rng(step=0, seed=0):
+    """The randomness of step `step` (completed steps before it) of a run with base seed `seed`."""
+    from zoo.training.randomness import StepRandomness
+
+    return StepRandomness(seed, step)

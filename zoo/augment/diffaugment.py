@@ -74,7 +74,7 @@ def diff_augment(x, seed, policy: str = "color,translation,cutout"):
 
 
 def make_diffaugment(policy: str):
-    """`augment(x, seed)` for `GANTrainer(augment=...)`, or None for an empty policy."""
+    """`augment(x, seed)` for `GANTask(augment=...)`, or None for an empty policy."""
     if not parse_policy(policy):
         return None
     return lambda x, seed: diff_augment(x, seed, policy)

@@ -59,6 +59,11 @@ class ConditionalBatchNorm(keras.layers.Layer):
         h = self.bn(x, training=training)
         return h * gain[:, None, None, :] + bias[:, None, None, :]
 
+    def prunable_kernels(self) -> list:
+        """None: the gain / bias projections produce batch-norm parameters and stay dense in lottery tickets
+        (the rule and its reason: `zoo.training.pruning`)."""
+        return []
+
     def get_config(self):
         return {**super().get_config(), "channels": self.channels, "spectral_norm": self.spectral_norm,
                 "bn_momentum": self.bn_momentum, "bn_epsilon": self.bn_epsilon, "sync_bn": self.sync_bn}

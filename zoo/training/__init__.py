@@ -1,6 +1,13 @@
-"""Training: the GAN trainer (two-stage or one-stage), recipes, strategies, checkpoints and the training loop."""
+"""Training: tasks (the GAN task, two-stage or one-stage), objectives, public randomness, recipes, strategies,
+checkpoints and the training loop."""
 
-from zoo.training.gan_trainer import TRAINING_MODES, GANTrainer
+from zoo.training.gan_task import TRAINING_MODES, GANTask
+from zoo.training.objectives import OBJECTIVES, Objective, TermInputs, add_terms, make_objective, register_objective
+from zoo.training.randomness import StepRandomness
 from zoo.training.recipe import TrainRecipe, load_recipe
+from zoo.training.task import Task
+from zoo.training.tasks import TASKS, build_task, register_task
 
-__all__ = ["GANTrainer", "TRAINING_MODES", "TrainRecipe", "load_recipe"]
+__all__ = ["GANTask", "TRAINING_MODES", "OBJECTIVES", "Objective", "TermInputs", "add_terms", "make_objective",
+           "register_objective", "StepRandomness", "TrainRecipe", "load_recipe", "Task", "TASKS", "build_task",
+           "register_task"]

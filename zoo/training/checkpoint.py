@@ -1,4 +1,5 @@
-"""Checkpoints of a training run: every variable of G, D, EMA G and both optimizers (incl. the step).
+"""Checkpoints of a training run: the loop's step counter and every variable of its task
+(`Task.checkpoint_state`: networks, their copies, optimizers, objective state, ticket masks).
 
 Variables are saved as explicit flat maps keyed by position and path rather than through object-graph
 tracking, because Keras 3 layer lists (e.g. a model's `self.blocks`) are not followed by tf.train.Checkpoint:
@@ -34,17 +35,9 @@ class OptimizerMap(tf.Module):
         self.variables_by_key = {f"{i:04d}": v for i, v in enumerate(variables)}
 
 
-def make_checkpoint(trainer) -> tf.train.Checkpoint:
-    """Every variable of the trainer; a lottery ticket's masks too (`g_masks`, `d_masks`)."""
-    masks = getattr(trainer, "masks", None) or {}
-    return tf.train.Checkpoint(
-        generator=VariableMap(trainer.generator.weights),
-        discriminator=VariableMap(trainer.discriminator.weights),
-        ema_generator=VariableMap(trainer.ema_generator.weights),
-        g_optimizer=OptimizerMap(trainer.g_optimizer.variables),
-        d_optimizer=OptimizerMap(trainer.d_optimizer.variables),
-        **{f"{part[0]}_masks": VariableMap(m.weights) for part, m in masks.items()},
-    )
+def make_checkpoint(task, step_counter) -> tf.train.Checkpoint:
+    """A checkpoint of `task`'s state and the loop's `step_counter` (a tf.Variable, saved as "step")."""
+    return tf.train.Checkpoint(step=step_counter, **task.checkpoint_state())
 
 
 def make_manager(checkpoint, workdir: str, chief: bool, max_to_keep: int, task_id: int = 0):

@@ -12,21 +12,18 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from zoo.augment import make_diffaugment
-from zoo.augment.advaug import AdvAug
 from zoo.data import load_arrays
+from zoo.data.pipeline import image_arrays, make_train_dataset
+from zoo.images import save_image_grid
+from zoo.models.serialization import load_model_files, save_model_files
 from zoo.provenance import git_commit, hardware
-from zoo.data.pipeline import make_train_dataset
-from zoo.images import save_image_grid, to_uint8
-from zoo.models import build_from_preset
-from zoo.models.latents import sample_latents
-from zoo.models.serialization import load_masks, load_model_files, save_model_files
 from zoo.training.checkpoint import make_checkpoint, make_manager
-from zoo.training.gan_trainer import GANTrainer
-from zoo.training.lottery_ticket import add_masks, apply_ticket, ticket_masks
 from zoo.training.progress import Progress
+from zoo.training.pruning import apply_ticket, ticket_masks
+from zoo.training.randomness import StepRandomness
 from zoo.training.recipe import TrainRecipe
 from zoo.training.strategy import get_strategy, is_chief
+from zoo.training.tasks import build_task
 
 STATE_FILE = "train_state.json"
 RECIPE_FILE = "recipe.json"
@@ -36,35 +33,69 @@ class NonFiniteLossError(RuntimeError):
     """A loss became NaN or Inf; the run stopped before writing any checkpoint from that state."""
 
 
-def build_trainer(recipe: TrainRecipe, strategy: tf.distribute.Strategy, image_shape, augment=None) -> GANTrainer:
-    """G, D, EMA G and both Adam optimizers of `recipe`, all variables created under `strategy`."""
-    with strategy.scope():
-        g, d = build_from_preset(recipe.family, recipe.preset, generator=recipe.generator_overrides,
-                                 discriminator=recipe.discriminator_overrides)
-        trainer = GANTrainer(g, d, loss=recipe.loss, n_dis=recipe.n_dis, ema_decay=recipe.ema_decay,
-                             ema_start=recipe.ema_start, seed=recipe.seed, gp_lambda=recipe.gp_lambda,
-                             r1_gamma=recipe.r1_gamma, ortho_reg=recipe.ortho_reg,
-                             augment=augment, training_mode=recipe.training_mode,
-                             advaug_d=AdvAug(recipe.advaug_d_steps, recipe.advaug_d_step_size, recipe.advaug_d_radius),
-                             advaug_g=AdvAug(recipe.advaug_g_steps, recipe.advaug_g_step_size, recipe.advaug_g_radius))
-        trainer.compile(g_optimizer=keras.optimizers.Adam(recipe.g_lr, recipe.beta_1, recipe.beta_2),
-                        d_optimizer=keras.optimizers.Adam(recipe.d_lr, recipe.beta_1, recipe.beta_2))
-        trainer.build_all(image_shape)
-        if recipe.init_masks:  # a lottery ticket (zoo.training.lottery_ticket)
-            add_masks(trainer, load_masks(recipe.init_masks)[0])
-    return trainer
+class StepFunction:
+    """The loop's training step: `step_fn(iterator)` runs one step of `task` on every replica and returns the
+    global losses (sums over replicas of the per-replica scaled losses).
+
+    The step counter is the loop's (`counter`, a tf.Variable saved in checkpoints as "step"; it counts
+    completed steps), not an optimizer's: each step's randomness is `StepRandomness(seed, counter)`, and the
+    task's lazy intervals due at that step (`task.due(step)`) select one compiled function per combination.
+
+    Args:
+        task: a built `zoo.training.task.Task`.
+        strategy: the strategy holding the task's variables.
+        seed: the run's base seed.
+        jit_compile: XLA-compile the replica step.
+    """
+
+    def __init__(self, task, strategy, seed: int, jit_compile: bool = False):
+        self.task, self.strategy, self.seed, self.jit_compile = task, strategy, int(seed), bool(jit_compile)
+        self.counter = tf.Variable(0, dtype=tf.int64, trainable=False, name="step")
+        self._compiled = {}
+
+    @property
+    def step(self) -> int:
+        """Completed steps."""
+        return int(self.counter.numpy())
+
+    def _compile(self, due: tuple):
+        task, strategy, seed = self.task, self.strategy, self.seed
+
+        def replica(batch, step):
+            return task.replica_step(batch, StepRandomness(seed, step), due)
+
+        replica_fn = tf.function(replica, jit_compile=True) if self.jit_compile else replica
+
+        @tf.function
+        def step_fn(iterator, step):
+            per_replica = strategy.run(replica_fn, args=(next(iterator), step))
+            return {k: strategy.reduce(tf.distribute.ReduceOp.SUM, v, axis=None) for k, v in per_replica.items()}
+
+        return step_fn
+
+    def __call__(self, iterator) -> dict:
+        step = self.step
+        due = self.task.due(step)
+        if due not in self._compiled:
+            self._compiled[due] = self._compile(due)
+        out = self._compiled[due](iterator, tf.constant(step, tf.int64))
+        self.counter.assign_add(1)
+        return out
 
 
-def make_step_fn(trainer: GANTrainer, strategy, jit_compile: bool = False):
-    """tf.function: next element of a distributed iterator -> one step on every replica -> global mean losses."""
-    replica_step = tf.function(trainer.replica_step, jit_compile=True) if jit_compile else trainer.replica_step
+def make_step_fn(task, strategy, seed: int = 0, jit_compile: bool = False) -> StepFunction:
+    """The loop's step function of `task` (see `StepFunction`), starting at step 0."""
+    return StepFunction(task, strategy, seed, jit_compile)
 
-    @tf.function
-    def step_fn(iterator):
-        per_replica = strategy.run(replica_step, args=(next(iterator),))
-        return {k: strategy.reduce(tf.distribute.ReduceOp.SUM, v, axis=None) for k, v in per_replica.items()}
 
-    return step_fn
+def batch_arrays(recipe: TrainRecipe) -> dict:
+    """{key: array} of the recipe's training data: {"images", "labels"} (labels 0 where the dataset has none)."""
+    return image_arrays(*load_arrays(recipe.dataset, recipe.split))
+
+
+def batch_spec(arrays: dict) -> dict:
+    """{key: shape without the batch axis} of a batch's arrays (what `Task.build` needs)."""
+    return {k: tuple(np.shape(v)[1:]) for k, v in arrays.items()}
 
 
 def _check_same_recipe(workdir: str, recipe: TrainRecipe):
@@ -88,26 +119,22 @@ def _read_state(workdir: str) -> dict:
     return {}
 
 
-def _init_from(trainer: GANTrainer, name: str):
-    """Copy the weights of a published model, or of a model folder (`save_model_files` layout, e.g. the
-    rewind weights of a lottery-ticket run): G, EMA G from its generator; D from its discriminator."""
-    if os.path.isdir(name):
-        def load(part):
-            return load_model_files(name, part)
-    else:
-        import zoo.hub
-
-        def load(part):
-            return zoo.hub.load(name, part=part)
-
-    pairs = ((load("generator"), (trainer.generator, trainer.ema_generator)),
-             (load("discriminator"), (trainer.discriminator,)))
-    for src, dsts in pairs:
-        for dst in dsts:
+def init_from_folder(task, folder: str):
+    """Copy the weights of a model folder (`zoo.models.serialization` layout: a published model, a work dir's
+    export, the rewind weights of a lottery-ticket run) into the task: each published part that names one of
+    the task's networks goes into that network and its copies (the GAN task: the generator into G and EMA G,
+    the discriminator into D). Published names are resolved to folders by the application layer (`zoo train
+    --init-from NAME`)."""
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(f"--init-from {folder}: not a model folder; expected a folder written by "
+                                f"save_model_files (a published model, a work dir's export/, an IMP rewind/)")
+    for part, network in task.networks.items():
+        src = load_model_files(folder, part)
+        for dst in (network, *task.copies.get(part, ())):
             src_shapes = [tuple(v.shape) for v in src.weights]
             dst_shapes = [tuple(v.shape) for v in dst.weights]
             if src_shapes != dst_shapes:
-                raise ValueError(f"--init-from {name}: its {type(src).__name__} does not match the recipe's "
+                raise ValueError(f"--init-from {folder}: its {type(src).__name__} does not match the recipe's "
                                  f"architecture ({len(src_shapes)} weights vs {len(dst_shapes)}; first difference "
                                  f"{next(((a, b) for a, b in zip(src_shapes, dst_shapes) if a != b), None)})")
             dst.set_weights(src.get_weights())
@@ -133,12 +160,10 @@ def train(recipe: TrainRecipe, workdir: str, *, steps: int | None = None, strate
     strat = get_strategy(strategy, num_devices)
     chief = is_chief(strat)
     total = int(recipe.steps if steps is None else steps)
-    images, labels = load_arrays(recipe.dataset, recipe.split)
-    if augment is None:
-        augment = make_diffaugment(recipe.diffaugment)
-    trainer = build_trainer(recipe, strat, images.shape[1:], augment=augment)
-
-    checkpoint = make_checkpoint(trainer)
+    arrays = batch_arrays(recipe)
+    task = build_task(recipe, strat, batch_spec(arrays), augment=augment)
+    step_fn = StepFunction(task, strat, recipe.seed, recipe.jit_compile)
+    checkpoint = make_checkpoint(task, step_fn.counter)
     task_id = getattr(getattr(strat, "cluster_resolver", None), "task_id", 0) or 0
     manager = make_manager(checkpoint, workdir, chief, recipe.keep_checkpoints, task_id)
     if chief:
@@ -152,9 +177,9 @@ def train(recipe: TrainRecipe, workdir: str, *, steps: int | None = None, strate
         _check_same_recipe(workdir, recipe)
         checkpoint.restore(latest).assert_consumed()
     elif init_from:
-        _init_from(trainer, init_from)
-        apply_ticket(trainer)
-    start = int(trainer.step.numpy())
+        init_from_folder(task, init_from)
+        apply_ticket(task)
+    start = step_fn.step
     state.setdefault("git_commit", git_commit())
     if command:
         state.setdefault("command", command)
@@ -163,13 +188,9 @@ def train(recipe: TrainRecipe, workdir: str, *, steps: int | None = None, strate
             json.dump(recipe.to_dict(), f, indent=2, sort_keys=True)
 
     dataset = strat.distribute_datasets_from_function(
-        lambda ctx: make_train_dataset(images, labels, examples_per_step=recipe.batch_size * recipe.n_dis,
+        lambda ctx: make_train_dataset(arrays, examples_per_step=recipe.batch_size * recipe.n_dis,
                                        seed=recipe.seed, start_step=start, input_context=ctx))
     iterator = iter(dataset)
-    step_fn = make_step_fn(trainer, strat, recipe.jit_compile)
-    fixed_z = sample_latents(64, trainer.generator.latent_dim, seed=recipe.seed)
-    fixed_labels = (np.arange(64) % trainer.generator.num_classes).astype(np.int32) \
-        if trainer.generator.num_classes else None
     writer = tf.summary.create_file_writer(os.path.join(workdir, "tb")) if chief else tf.summary.create_noop_writer()
     progress = Progress(total, start, recipe.batch_size, stream=stream)
     wall_before = float(state.get("wall_clock_s", 0.0))
@@ -203,7 +224,7 @@ def train(recipe: TrainRecipe, workdir: str, *, steps: int | None = None, strate
                     tf.summary.scalar(k, v)
                 tf.summary.scalar("steps_per_second", rate)
         if step % recipe.sample_every == 0 or step == total:
-            grid = to_uint8(trainer.ema_generator.generate(fixed_z, fixed_labels))
+            grid = task.preview(64, recipe.seed)
             if chief:
                 save_image_grid(grid, os.path.join(workdir, "samples", f"step_{step:07d}.png"))
             with writer.as_default(step=step):
@@ -212,8 +233,9 @@ def train(recipe: TrainRecipe, workdir: str, *, steps: int | None = None, strate
             manager.save(checkpoint_number=step)
             save_state(step)
     if chief:
-        save_model_files(os.path.join(workdir, "export"), trainer.ema_generator, trainer.discriminator,
-                         masks=ticket_masks(trainer))
+        published = task.published()
+        save_model_files(os.path.join(workdir, "export"), published["generator"], published.get("discriminator"),
+                         masks=ticket_masks(task))
     else:
         shutil.rmtree(manager.directory, ignore_errors=True)  # a non-chief worker's throw-away checkpoints
     writer.flush()

@@ -37,7 +37,8 @@ Per loss (`GAMMAS`; l = fake logit), and where the one-stage gradients equal the
   need per-sample weight-gradient masks inside every D layer. The trainer logs `g_active`, the fraction of
   fakes whose G gradient is carried (1 for the other losses). Prefer non_saturating for exact one-stage.
 
-What exactness assumes, and what differs from the two-stage trainer (`GANTrainer.d_step` + `g_step`):
+What exactness assumes, and what differs from two-stage training (`GANTask.d_step` + `g_step`;
+the one-stage step is `GANTask.one_stage_step`, built from the same objective assembly):
 - D is per-sample (true for every zoo D: spectral norm, no batch norm; self-attention mixes positions, not
   samples; DiffAugment draws per example). A D layer coupling samples (batch statistics, minibatch std)
   would mix cotangents across samples before the per-sample gamma: with gamma constant (symmetric losses)
@@ -46,7 +47,9 @@ What exactness assumes, and what differs from the two-stage trainer (`GANTrainer
 - Both updates are computed at the pre-update weights and applied together (simultaneous updates); the
   two-stage trainer alternates (its G step sees D's updated weights) and draws separate z for the D and G
   steps. Gradient penalties (WGAN-GP, R1) are D-only terms (the GP interpolates a stop-gradient copy of the
-  fakes) and are exact; BigGAN's orthogonal regularization is G-only and is just added to the loss.
+  fakes) and are exact; BigGAN's orthogonal regularization is G-only and is just added to the loss. Every
+  term goes through `zoo.training.objectives.add_terms`, as in two-stage training, with D-side terms given
+  stop-gradient fakes; lazy terms (interval > 1) run as their own updates after the one-stage update.
 - One G forward per step: G's batch-norm statistics (synchronized across replicas) come from the one fake
   batch that both networks train on, and BN moving averages and spectral-norm power iterations (G and D)
   advance once per step instead of twice.
@@ -59,12 +62,6 @@ Reference: Shen, Yin, Wang, Li, Song, Song, "Training Generative Adversarial Net
 from __future__ import annotations
 
 import tensorflow as tf
-
-from zoo.losses import gradient_penalty, orthogonal_regularization, r1_penalty
-# the one-stage step draws its fakes, augmentation and GP with the two-stage D step's random streams (sub 0),
-# so from the same state it sees exactly the batch the two-stage D step would see
-from zoo.training.gan_trainer import _AUG, _GP, _LABELS_D, _Z_D
-
 
 def _hinge_gamma(l):
     return tf.where(l > -1.0, -1.0, 0.0)
@@ -127,62 +124,15 @@ def scale_gradient(x):
     return identity(x), set_factor
 
 
-def check_one_stage(trainer):
-    """Raise a ValueError if the trainer's settings are outside what one-stage training covers."""
-    if trainer.n_dis != 1:
+def check_one_stage(n_dis: int, loss: str, advaug: bool) -> None:
+    """Raise a ValueError if a GAN task's settings are outside what one-stage training covers."""
+    if n_dis != 1:
         raise ValueError(f"training_mode='one_stage' needs n_dis=1 (one forward pass gives one D and one G "
-                         f"update), got n_dis={trainer.n_dis}")
-    if trainer.advaug_d.enabled or trainer.advaug_g.enabled:
+                         f"update), got n_dis={n_dis}")
+    if advaug:
         raise ValueError("training_mode='one_stage' does not support AdvAug: its perturbed D and G terms need "
                          "their own forward passes, so one backward pass no longer gives both updates; use "
                          "training_mode='two_stage' or set the advaug_*_steps to 0")
-    if trainer.loss_name not in GAMMAS:
+    if loss not in GAMMAS:
         raise ValueError(f"training_mode='one_stage' has no gradient decomposition for loss "
-                         f"{trainer.loss_name!r}; expected one of {sorted(GAMMAS)}")
-
-
-def one_stage_gradients(trainer, real, labels=None):
-    """(d_grads, g_grads, losses) of one one-stage step on this replica: one G forward, one D forward on
-    [real, fake], one backward pass. Gradients are scaled by 1 / num_replicas (sum them over replicas);
-    losses are unscaled. Changes no weights (only BN moving statistics and spectral-norm vectors)."""
-    g, d = trainer.generator, trainer.discriminator
-    n = tf.shape(real)[0]
-    fake_labels = trainer._fake_labels(n, _LABELS_D)
-    z = trainer._latents(n, _Z_D)
-    d_labels = None if labels is None else tf.concat([labels, fake_labels], 0)
-    d_vars, g_vars = d.trainable_variables, g.trainable_variables
-    with tf.GradientTape() as tape:
-        fake = g(z, labels=fake_labels, training=True)
-        fake_in, set_gamma = scale_gradient(fake)
-        logits = d(trainer._aug(tf.concat([real, fake_in], 0), 0), labels=d_labels, training=True)
-        real_logits, fake_logits = logits[:n], logits[n:]
-        d_loss = trainer.d_loss_fn(real_logits, fake_logits)
-        if trainer.gp_lambda:
-            d_loss += trainer.gp_lambda * gradient_penalty(d, real, tf.stop_gradient(fake), labels,
-                                                           seed=trainer._seed(_GP))
-        if trainer.r1_gamma:
-            d_loss += 0.5 * trainer.r1_gamma * r1_penalty(d, real, labels)
-        total = d_loss
-        if trainer.ortho_reg:
-            total += trainer.ortho_reg * orthogonal_regularization(g.orthogonal_kernels())
-        scaled = total * trainer._scale()
-    factor = gamma(trainer.loss_name, fake_logits)
-    set_gamma(factor)
-    grads = tape.gradient(scaled, d_vars + g_vars)
-    losses = {"d_loss": d_loss, "g_loss": trainer.g_loss_fn(fake_logits), "d_real": tf.reduce_mean(real_logits),
-              "d_fake": tf.reduce_mean(fake_logits),
-              "g_active": tf.reduce_mean(tf.cast(tf.not_equal(factor, 0.0), tf.float32))}
-    return grads[:len(d_vars)], grads[len(d_vars):], losses
-
-
-def one_stage_replica_step(trainer, data):
-    """`GANTrainer.replica_step` in one-stage mode: both updates from gradients at the same (pre-update)
-    weights, then the EMA update. Returns the losses scaled by 1 / num_replicas."""
-    images, labels = data
-    labels = labels if trainer.discriminator.num_classes else None
-    d_grads, g_grads, out = one_stage_gradients(trainer, images, labels)
-    trainer.d_optimizer.apply_gradients(zip(d_grads, trainer.discriminator.trainable_variables))
-    trainer.g_optimizer.apply_gradients(zip(g_grads, trainer.generator.trainable_variables))
-    trainer.update_ema()
-    scale = trainer._scale()
-    return {k: v * scale for k, v in out.items()}
+                         f"{loss!r}; expected one of {sorted(GAMMAS)}")

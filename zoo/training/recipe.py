@@ -26,7 +26,7 @@ class TrainRecipe:
         ema_decay, ema_start: EMA of G's weights.
         gp_lambda, r1_gamma: gradient penalties (0 = off).
         ortho_reg: BigGAN orthogonal regularization coefficient on G (0 = off; paper 1e-4).
-        prune_rounds: lottery-ticket IMP rounds R run by `zoo imp` (`zoo.training.lottery_ticket.run_imp`):
+        prune_rounds: lottery-ticket IMP rounds R run by `zoo imp` (`zoo.training.imp.run_imp`):
             the dense run, then R rounds of prune / rewind / train, ending with a ticket of density
             (1 - prune_rate)^R in G and in D (0 = dense training; `zoo train` ignores it).
         prune_rate: fraction of the remaining prunable weights (conv / dense kernels) of G and of D removed per
@@ -47,6 +47,12 @@ class TrainRecipe:
         advaug_d_steps, advaug_d_step_size, advaug_d_radius: AdvAug on D's penultimate features: PGD steps
             (0 = off), step size and L-infinity radius (`zoo.augment.advaug`; reference code: 1 step of 0.01).
         advaug_g_steps, advaug_g_step_size, advaug_g_radius: the same on G's first-layer output.
+        task: the training task (`zoo.training.tasks.TASKS`): "gan" = `zoo.training.gan_task.GANTask`.
+        objective: regularizer terms as specs {"kind": name, ...} (`zoo.training.objectives.OBJECTIVES`), e.g.
+            ({"kind": "r1", "gamma": 10.0, "interval": 16},): lazy R1 with the Adam correction. Added after
+            the adversarial loss, before the terms of gp_lambda / r1_gamma / ortho_reg.
+        optimizers: per-network Adam settings {network: {"lr", "beta_1", "beta_2"}} replacing the classic
+            g_lr / d_lr / beta_1 / beta_2 for that network ({} = the classic fields).
     """
 
     name: str
@@ -88,6 +94,21 @@ class TrainRecipe:
     advaug_g_radius: float = 0.01
     generator_overrides: dict = field(default_factory=dict)
     discriminator_overrides: dict = field(default_factory=dict)
+    task: str = "gan"
+    objective: tuple = ()
+    optimizers: dict = field(default_factory=dict)
+
+    def optimizer_settings(self, network: str) -> dict:
+        """{"lr", "beta_1", "beta_2"} of one network's Adam: `optimizers[network]` where given, else the
+        classic fields (g_lr / d_lr with the shared betas)."""
+        classic = {"generator": self.g_lr, "discriminator": self.d_lr}
+        base = {"lr": classic.get(network), "beta_1": self.beta_1, "beta_2": self.beta_2}
+        settings = {**base, **self.optimizers.get(network, {})}
+        unknown = sorted(set(settings) - set(base))
+        if unknown or settings["lr"] is None:
+            raise ValueError(f"recipe {self.name!r}: optimizers[{network!r}] = {self.optimizers.get(network)}; "
+                             f"expected keys lr, beta_1, beta_2 (unknown: {unknown})")
+        return settings
 
     def replace(self, **changes) -> "TrainRecipe":
         return dataclasses.replace(self, **changes)

@@ -1,0 +1,82 @@
+"""Building a recipe's task: the registry of task builders (`TASKS`) and the GAN task's builder.
+
+A family whose training does not fit the GAN task registers its own builder under a task name
+(`register_task("stylegan2", build_stylegan2_task)`); the recipe's `task` field names the one to use. A builder
+gets the recipe, the strategy and the batch spec ({key: shape without the batch axis}) and returns a built
+`zoo.training.task.Task` whose variables all live under the strategy.
+"""
+
+from __future__ import annotations
+
+import keras
+
+from zoo.augment import make_diffaugment
+from zoo.augment.advaug import AdvAug
+from zoo.models import build_from_preset
+from zoo.training.gan_task import GANTask
+from zoo.training.objectives import (DISCRIMINATOR, GENERATOR, GradientPenalty, OrthogonalRegularization, R1Penalty,
+                                     lazy_adam, make_objective)
+from zoo.training.pruning import add_masks
+
+TASKS = {}
+
+
+def register_task(name: str, builder) -> None:
+    """Make `builder(recipe, strategy, batch_spec, augment) -> Task` available as recipe `task=name`."""
+    if name in TASKS and TASKS[name] is not builder:
+        raise ValueError(f"task {name!r} is already registered ({TASKS[name]})")
+    TASKS[name] = builder
+
+
+def recipe_objectives(recipe) -> list:
+    """The regularizer terms of a recipe, in the order they are added to the losses: its `objective` list
+    ({"kind": ..., ...} specs), then the terms of the classic fields gp_lambda, r1_gamma, ortho_reg (0 = off)."""
+    terms = [make_objective(spec) for spec in recipe.objective]
+    if recipe.gp_lambda:
+        terms.append(GradientPenalty(recipe.gp_lambda))
+    if recipe.r1_gamma:
+        terms.append(R1Penalty(recipe.r1_gamma))
+    if recipe.ortho_reg:
+        terms.append(OrthogonalRegularization(recipe.ortho_reg))
+    return terms
+
+
+def make_optimizer(settings: dict, terms, network: str):
+    """Adam of one network from its settings {"lr", "beta_1", "beta_2"}, corrected for the network's lazy
+    terms (`zoo.training.objectives.lazy_adam`)."""
+    lr, b1, b2 = lazy_adam(settings["lr"], settings["beta_1"], settings["beta_2"], terms, network)
+    return keras.optimizers.Adam(lr, b1, b2)
+
+
+def build_gan_task(recipe, strategy, batch_spec: dict, augment=None) -> GANTask:
+    """G, D, EMA G, both Adam optimizers and the objective of `recipe`, all variables created under `strategy`;
+    a lottery ticket's masks when `recipe.init_masks` is set."""
+    if augment is None:
+        augment = make_diffaugment(recipe.diffaugment)
+    with strategy.scope():
+        g, d = build_from_preset(recipe.family, recipe.preset, generator=recipe.generator_overrides,
+                                 discriminator=recipe.discriminator_overrides)
+        terms = recipe_objectives(recipe)
+        optimizers = {net: make_optimizer(recipe.optimizer_settings(net), terms, net)
+                      for net in (GENERATOR, DISCRIMINATOR)}
+        task = GANTask(g, d, optimizers=optimizers, loss=recipe.loss, objectives=terms, n_dis=recipe.n_dis,
+                       ema_decay=recipe.ema_decay, ema_start=recipe.ema_start, augment=augment,
+                       training_mode=recipe.training_mode,
+                       advaug_d=AdvAug(recipe.advaug_d_steps, recipe.advaug_d_step_size, recipe.advaug_d_radius),
+                       advaug_g=AdvAug(recipe.advaug_g_steps, recipe.advaug_g_step_size, recipe.advaug_g_radius))
+        task.build(batch_spec)
+        if recipe.init_masks:  # a lottery ticket (zoo.training.pruning)
+            from zoo.models.serialization import load_masks
+
+            add_masks(task, load_masks(recipe.init_masks)[0])
+    return task
+
+
+register_task("gan", build_gan_task)
+
+
+def build_task(recipe, strategy, batch_spec: dict, augment=None):
+    """The built task of `recipe` (its `task` names the builder in `TASKS`)."""
+    if recipe.task not in TASKS:
+        raise ValueError(f"recipe {recipe.name!r}: unknown task {recipe.task!r}; expected one of {sorted(TASKS)}")
+    return TASKS[recipe.task](recipe, strategy, batch_spec, augment)
