@@ -6,7 +6,7 @@ from PIL import Image
 
 from tests.hub.conftest import NAME, FakeHfApi
 from zoo.cli import main
-from zoo.hub.cli import add_subcommands, parse_labels
+from zoo.cli.hub import add_subcommands, parse_labels
 
 
 def test_subcommands_registered():

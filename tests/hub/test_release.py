@@ -19,7 +19,7 @@ def test_release_of_a_smoke_run(tmp_path, monkeypatch):
     state = json.loads((workdir / "train_state.json").read_text())
     assert state["command"] == trained_with
 
-    from zoo.hub.release import release
+    from zoo.cli.release import release
 
     manifest = release(str(workdir), recipe_path="recipes/sngan_fmnist32.py", repo_id="zoo-gan/sngan-fmnist-32",
                        license="apache-2.0", num=6, reference="fmnist/test", train="fmnist/train", seed=0,
@@ -57,7 +57,7 @@ def test_release_of_a_conditional_run_with_truncation_curve(tmp_path, monkeypatc
     import os
 
     from tests.conftest import REPO
-    from zoo.hub.release import release
+    from zoo.cli.release import release
     from zoo.training.recipe import load_recipe
 
     recipe_path = os.path.join(REPO, "recipes", "biggan_fmnist32.py")

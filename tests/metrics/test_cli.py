@@ -2,8 +2,9 @@
 
 import json
 
-import zoo.cli_support
-from zoo.metrics import cli, evaluate
+import zoo.cli.support
+from zoo.cli import metrics as cli
+from zoo.metrics import evaluate
 
 
 def test_eval_subcommand(tmp_path, monkeypatch, capsys):
@@ -15,7 +16,7 @@ def test_eval_subcommand(tmp_path, monkeypatch, capsys):
     args = parser.parse_args(["eval", "runs/x", "--metric", "kid", "--num", "64", "--reference", "fmnist/train",
                               "--seed", "2", "--batch-size", "8", "--json", str(out)])
     seen = {}
-    monkeypatch.setattr(zoo.cli_support, "resolve_generator", lambda name: seen.setdefault("name", name))
+    monkeypatch.setattr(zoo.cli.support, "resolve_generator", lambda name: seen.setdefault("name", name))
 
     def fake_evaluate(generator, **kwargs):
         seen["kwargs"] = kwargs

@@ -19,7 +19,7 @@ def fake_env(tmp_path, monkeypatch):
     monkeypatch.setenv("ZOO_CACHE", str(tmp_path / "cache"))
     data = {"test": fake_dataset(60, seed=1), "train": fake_dataset(80, seed=2)}
     monkeypatch.setattr(zoo.data, "load_arrays", lambda name, split: data[split])
-    monkeypatch.setattr(evaluate, "_extractor", lambda batch_size, resize: FakeExtractor(batch_size or 16, resize))
+    monkeypatch.setattr(evaluate, "make_extractor", lambda batch_size, resize: FakeExtractor(batch_size or 16, resize))
     return data
 
 

@@ -1,85 +1,27 @@
-"""`zoo` command line: list | sample | train | imp | eval | export | publish."""
+"""`zoo` command line: list | sample | train | imp | eval | release | export | publish.
+
+`zoo.cli` is the application layer: it uses training, hub, metrics and export, and no library module
+imports it. One module per group of subcommands, each with `add_subcommands(subparsers)`:
+`train` (train, imp), `hub` (list, sample, publish, release), `metrics` (eval), `export` (export);
+`release` (evaluate + publish a finished run) and `support` (model name or work dir -> generator) are
+the pieces they share.
+"""
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before any TensorFlow import
 
-# subcommands contributed by other packages: module with add_subcommands(subparsers)
-PLUGINS = ("zoo.hub.cli", "zoo.metrics.cli", "zoo.export.cli")
-
-
-def _add_run_arguments(p, workdir_help):
-    """The arguments every command that trains a recipe takes."""
-    p.add_argument("recipe", help="path of a recipe file defining RECIPE")
-    p.add_argument("--workdir", help=workdir_help)
-    p.add_argument("--strategy", default="default", choices=("default", "mirrored", "multiworker"))
-    p.add_argument("--devices", type=int, default=2, help="logical CPU devices for --strategy mirrored without GPU")
-    p.add_argument("--smoke", action="store_true", help="the recipe's tiny smoke() variant")
-
-
-def _add_train(sub):
-    p = sub.add_parser("train", help="train a recipe (recipes/*.py)")
-    _add_run_arguments(p, "run directory (default: runs/<recipe name>)")
-    p.add_argument("--steps", type=int, help="train up to this many generator steps (default: the recipe's)")
-    p.add_argument("--resume", action="store_true", help="continue the work dir's latest checkpoint")
-    p.add_argument("--init-from", help="start from a published model's weights (fine-tuning)")
-    p.set_defaults(func=_run_train)
-
-
-def _add_imp(sub):
-    p = sub.add_parser("imp", help="lottery tickets: train, prune 20%% of G's and D's remaining weights by global "
-                                   "magnitude, rewind, repeat (the recipe's prune_* fields)")
-    _add_run_arguments(p, "IMP directory, one round_<k>/ work dir per round (default: runs/<name>.imp)")
-    p.add_argument("--rounds", type=int, help="pruning rounds (default: the recipe's prune_rounds)")
-    p.set_defaults(func=_run_imp)
-
-
-def _run_train(args):
-    from zoo.cli_support import command_line
-    from zoo.training.loop import train
-    from zoo.training.recipe import load_recipe
-
-    recipe = load_recipe(args.recipe, smoke=args.smoke)
-    workdir = args.workdir or os.path.join("runs", recipe.name)
-    if recipe.prune_rounds:
-        print(f"note: this recipe sets prune_rounds={recipe.prune_rounds}; `zoo train` trains one run "
-              f"({'the ticket ' + recipe.init_masks if recipe.init_masks else 'dense'}), `zoo imp` runs the "
-              f"lottery-ticket rounds", file=sys.stderr)
-    state = train(recipe, workdir, steps=args.steps, strategy=args.strategy, resume=args.resume,
-                  init_from=args.init_from, num_devices=args.devices, command=command_line())
-    print(f"done: step {state.get('step')} in {state.get('wall_clock_s', 0):.0f} s; model in {workdir}/export")
-
-
-def _run_imp(args):
-    from zoo.training.lottery_ticket import run_imp
-    from zoo.training.recipe import load_recipe
-
-    recipe = load_recipe(args.recipe, smoke=args.smoke)
-    workdir = args.workdir or os.path.join("runs", f"{recipe.name}.imp")
-    summary = run_imp(recipe, workdir, rounds=args.rounds, strategy=args.strategy, num_devices=args.devices)
-    for info in summary:
-        density = ", ".join(f"{part} {value:.4f}" for part, value in info["density"].items())
-        print(f"round {info['round']}: density {density}; {info['steps']} steps in {info['wall_clock_s']:.0f} s")
-    print(f"ticket: {summary[-1]['workdir']}/export (with masks.h5)")
-
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="zoo", description=__doc__)
+    from zoo.cli import export, hub, metrics, train
+
+    parser = argparse.ArgumentParser(prog="zoo", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    _add_train(sub)
-    _add_imp(sub)
-    for name in PLUGINS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as e:
-            if e.name != name:
-                raise
-            continue
+    for module in (train, hub, metrics, export):
         module.add_subcommands(sub)
     return parser
 
@@ -94,5 +36,4 @@ def main(argv=None) -> int:
     return 0
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+__all__ = ["build_parser", "main"]

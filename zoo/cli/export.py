@@ -1,4 +1,4 @@
-"""`zoo export`: a subcommand registered into `zoo.cli` by `add_subcommands(subparsers)`."""
+"""`zoo export`: write a TF Serving SavedModel of a published model or a work dir (`add_subcommands(subparsers)`)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ def add_subcommands(subparsers) -> None:
 
 
 def run_export(args) -> None:
-    from zoo.cli_support import resolve_generator
+    from zoo.cli.support import resolve_generator
     from zoo.export.serving import export_serving
 
     generator = resolve_generator(args.name_or_workdir)

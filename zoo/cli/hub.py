@@ -1,4 +1,4 @@
-"""`zoo list | sample | publish`: subcommands registered into `zoo.cli` by `add_subcommands(subparsers)`."""
+"""`zoo list | sample | publish | release`: the model subcommands (`add_subcommands(subparsers)`)."""
 
 from __future__ import annotations
 
@@ -87,13 +87,13 @@ def run_list(args) -> None:
 
 
 def run_sample(args) -> None:
-    from zoo.cli_support import resolve_generator
+    from zoo.cli.support import resolve_generator
     from zoo.images import save_image_grid, save_video_grid
 
     generator = resolve_generator(args.name_or_workdir)
     labels = args.labels
     if labels is not None and any(isinstance(t, str) for t in (labels if isinstance(labels, list) else [labels])):
-        from zoo.cli_support import dataset_of
+        from zoo.cli.support import dataset_of
         from zoo.data import label_ids
 
         ids = label_ids(labels if isinstance(labels, list) else [labels], dataset_of(args.name_or_workdir))
@@ -120,8 +120,8 @@ def run_publish(args) -> None:
 def run_release(args) -> None:
     import json
 
-    from zoo.cli_support import command_line
-    from zoo.hub.release import release
+    from zoo.cli.support import command_line
+    from zoo.cli.release import release
 
     command = command_line()
     manifest = release(args.workdir, recipe_path=args.recipe, repo_id=args.repo_id, license=args.license,

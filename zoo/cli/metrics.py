@@ -8,7 +8,7 @@ import os
 from zoo.metrics.evaluate import METRICS
 
 
-def add_subcommands(subparsers):
+def add_subcommands(subparsers) -> None:
     """Register `eval` on the `zoo` command's subparsers."""
     p = subparsers.add_parser("eval", help="FID / KID of a generator against real data")
     p.add_argument("name_or_workdir", metavar="NAME_OR_WORKDIR",
@@ -24,7 +24,7 @@ def add_subcommands(subparsers):
 
 
 def run_eval(args):
-    from zoo.cli_support import resolve_generator
+    from zoo.cli.support import resolve_generator
     from zoo.metrics.evaluate import evaluate_generator
 
     generator = resolve_generator(args.name_or_workdir)

@@ -22,13 +22,13 @@ def measure(generator, *, num: int, reference: str, train: str, seed: int = 0, b
     then, for each threshold in `truncations`, an FID entry of `curve_num` (default `num`) samples with z
     from the truncated normal (the FID-vs-truncation curve; floor at that n attached)."""
     from zoo.hub.publish import metric_entry
-    from zoo.metrics.evaluate import _extractor, _result, metric_value, sample_labels
+    from zoo.metrics.evaluate import make_extractor, metric_result, metric_value, sample_labels
     from zoo.metrics.features import extract_features
     from zoo.metrics.reference_stats import reference_statistics
     from zoo.metrics.resize import DEFAULT_RESIZE
 
     start = time.perf_counter()
-    extractor = _extractor(batch_size, DEFAULT_RESIZE)
+    extractor = make_extractor(batch_size, DEFAULT_RESIZE)
     labels = sample_labels(num, generator.num_classes, seed)
     fake = np.asarray(generator.sample(int(num), seed=seed, labels=labels))
     fake_features = extract_features(fake, extractor, progress=progress, desc="features generated")
@@ -37,8 +37,8 @@ def measure(generator, *, num: int, reference: str, train: str, seed: int = 0, b
 
     def entry(metric, features, real, floor_set, floor_value, start, truncation=None):
         values = metric_value(metric, real, features, seed)
-        result = _result(metric, values, len(features), real["num"], reference, extractor, seed, start,
-                         truncation=truncation)
+        result = metric_result(metric, values, len(features), real["num"], reference, extractor, seed, start,
+                               truncation=truncation)
         out = metric_entry(result, weights="ema", floor=floor_value)
         out["floor_reference"] = f"{train} (n={floor_set['num']}, permutation seed {seed})"
         if command:
@@ -76,7 +76,7 @@ def release(workdir: str, *, recipe_path: str, repo_id: str, license: str, num: 
     command(s) that trained it, for the model card (default: the one `zoo train` recorded, else
     `zoo train <recipe_path>`).
     """
-    from zoo.cli_support import resolve_generator
+    from zoo.cli.support import resolve_generator
     from zoo.data import dataset_info
     from zoo.hub.publish import folder_from_workdir
 

@@ -6,7 +6,7 @@
 
 Pieces: `fid_weights` (locate + sha256-check the weights), `torch_archive` (restricted tensor unpickler),
 `fid_inception` (the Keras network), `resize`, `features` (batched extraction), `frechet` and `kid` (the maths),
-`reference_stats` (cached real statistics), `evaluate` (the public functions), `cli` (`zoo eval`).
+`reference_stats` (cached real statistics), `evaluate` (the public functions); `zoo eval` is in `zoo.cli.metrics`.
 TensorFlow-heavy modules are imported on first use.
 """
 

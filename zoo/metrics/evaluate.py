@@ -48,13 +48,16 @@ def metric_value(metric: str, real: dict, fake_features: np.ndarray, seed: int =
             "subset_size": int(min(kid_subset_size, len(real["features"]), len(fake_features)))}
 
 
-def _result(metric, values, num_fake, num_real, reference, extractor, seed, start, **extra) -> dict:
+def metric_result(metric, values, num_fake, num_real, reference, extractor, seed, start, **extra) -> dict:
+    """The result dict of `evaluate_generator` / `real_floor`: `values` (from `metric_value`) with n, reference,
+    feature extractor, resize, seed, any `extra` keys and the seconds since `start` (a `time.perf_counter()`)."""
     return {"metric": metric, **values, "num_fake": int(num_fake), "num_real": int(num_real),
             "reference": reference, "feature_extractor": FEATURE_EXTRACTOR, "resize": extractor.resize,
             "seed": int(seed), **extra, "seconds": round(time.perf_counter() - start, 2)}
 
 
-def _extractor(batch_size, resize) -> InceptionFeatures:
+def make_extractor(batch_size: int | None, resize: str) -> InceptionFeatures:
+    """The FID Inception feature extractor with `resize`, at `batch_size` (None: the fastest measured)."""
     config = ExtractorConfig() if batch_size is None else ExtractorConfig(batch_size=int(batch_size))
     return InceptionFeatures(resize=resize, config=config)
 
@@ -76,7 +79,7 @@ def evaluate_generator(generator, metric: str = "fid", num: int = 10000, referen
     """
     start = time.perf_counter()
     check_metric(metric)
-    extractor = _extractor(batch_size, resize)
+    extractor = make_extractor(batch_size, resize)
     labels = sample_labels(num, getattr(generator, "num_classes", 0), seed)
     fake = generator.sample(int(num), seed=seed, labels=labels, truncation=truncation)
     fake = np.asarray(fake)
@@ -85,8 +88,8 @@ def evaluate_generator(generator, metric: str = "fid", num: int = 10000, referen
     real = reference_statistics(reference, num_real or num, extractor=extractor, allow_fewer=num_real is None,
                                 progress=progress)
     values = metric_value(metric, real, fake_features, seed, kid_subsets, kid_subset_size, fid_method)
-    return _result(metric, values, len(fake), real["num"], reference, extractor, seed, start,
-                   truncation=truncation)
+    return metric_result(metric, values, len(fake), real["num"], reference, extractor, seed, start,
+                         truncation=truncation)
 
 
 def real_floor(reference: str = "fmnist/test", train: str = "fmnist/train", num: int = 10000, metric: str = "fid",
@@ -99,8 +102,8 @@ def real_floor(reference: str = "fmnist/test", train: str = "fmnist/train", num:
     """
     start = time.perf_counter()
     check_metric(metric)
-    extractor = _extractor(batch_size, resize)
+    extractor = make_extractor(batch_size, resize)
     fake = reference_statistics(train, num, extractor=extractor, permutation_seed=seed, progress=progress)
     real = reference_statistics(reference, num, extractor=extractor, progress=progress)
     values = metric_value(metric, real, fake["features"], seed, kid_subsets, kid_subset_size, fid_method)
-    return _result(metric, values, fake["num"], real["num"], reference, extractor, seed, start, train=train)
+    return metric_result(metric, values, fake["num"], real["num"], reference, extractor, seed, start, train=train)
