@@ -84,6 +84,7 @@ def main(argv=None):
     from zoo.checksums import sha256_file
     from zoo.metrics.evaluate import evaluate_generator
     from zoo.models.serialization import load_model_files
+    from zoo.models.parts import GENERATOR, weights_file
     from zoo.provenance import hardware
 
     baseline = None
@@ -91,7 +92,7 @@ def main(argv=None):
     for name in args.runs:
         workdir = os.path.join(args.runs_dir, name)
         export = os.path.join(workdir, "export")
-        sha = sha256_file(os.path.join(export, "generator.weights.h5"))
+        sha = sha256_file(os.path.join(export, weights_file(GENERATOR)))
         value = cached_value(args.out, name, sha, args.num, args.seed, args.reference)
         result = {"value": value, "seconds": 0.0}
         if value is None:

@@ -57,8 +57,11 @@ def ema_weights(checkpoint: str) -> tuple[list, int]:
     positions = [int(k[len(prefix):len(prefix) + 4]) for k in keys]
     if positions != list(range(len(keys))):
         raise ValueError(f"{checkpoint}: EMA generator variables are not numbered 0..{len(keys) - 1}")
-    iterations = [k for k in names if k.startswith("g_optimizer/variables_by_key/0000")]
-    step = int(reader.get_tensor(iterations[0]))  # G's optimizer iterations = generator steps
+    if "step/.ATTRIBUTES/VARIABLE_VALUE" in names:  # the loop's step counter
+        step = int(reader.get_tensor("step/.ATTRIBUTES/VARIABLE_VALUE"))
+    else:  # checkpoints written before the loop owned the counter: G's optimizer iterations = steps
+        iterations = [k for k in names if k.startswith("g_optimizer/variables_by_key/0000")]
+        step = int(reader.get_tensor(iterations[0]))
     return [reader.get_tensor(k) for k in keys], step
 
 
@@ -66,10 +69,10 @@ def ema_generator_at(recipe_path: str, checkpoint: str):
     """The generator of `recipe_path` (built as its trainer builds it) holding the EMA weights of `checkpoint`."""
     import tensorflow as tf
 
-    from zoo.training.loop import build_trainer
     from zoo.training.recipe import load_recipe
+    from zoo.training.tasks import build_task
 
-    trainer = build_trainer(load_recipe(recipe_path), tf.distribute.get_strategy(), (32, 32, 1))
+    trainer = build_task(load_recipe(recipe_path), tf.distribute.get_strategy(), {"images": (32, 32, 1)})
     arrays, step = ema_weights(checkpoint)
     trainer.ema_generator.set_weights(arrays)  # raises on a count or shape mismatch
     return trainer.ema_generator, step

@@ -1,4 +1,4 @@
-"""The timed training step every benchmark in this folder measures: one recipe's trainer on random data.
+"""The timed training step every benchmark in this folder measures: one recipe's task on random data.
 
 `make_runner(recipe, strategy, jit, weights)` -> (run, weights): `run(steps)` performs `steps` training steps
 and returns the elapsed seconds (after the last step's losses are on the host); `weights` are
@@ -17,7 +17,8 @@ import tensorflow as tf
 
 from zoo.data.pipeline import image_arrays, make_train_dataset
 from zoo.models import build_from_preset
-from zoo.training.loop import build_trainer, make_step_fn
+from zoo.training.loop import make_step_fn
+from zoo.training.tasks import build_task
 
 
 def make_runner(recipe, strategy=None, jit: bool = False, weights=None):
@@ -27,7 +28,7 @@ def make_runner(recipe, strategy=None, jit: bool = False, weights=None):
     images = rng.integers(0, 256, (2048, *shape), dtype=np.uint8)
     labels = rng.integers(0, 10, (2048,), dtype=np.int64)
     keras.utils.set_random_seed(recipe.seed)
-    trainer = build_trainer(recipe, strategy, images.shape[1:])
+    trainer = build_task(recipe, strategy, {"images": images.shape[1:], "labels": ()})
     if weights is not None:
         trainer.generator.set_weights(weights[0])
         trainer.discriminator.set_weights(weights[1])
@@ -35,7 +36,7 @@ def make_runner(recipe, strategy=None, jit: bool = False, weights=None):
         lambda ctx: make_train_dataset(image_arrays(images, labels), examples_per_step=recipe.batch_size * recipe.n_dis,
                                        seed=0, input_context=ctx))
     iterator = iter(dataset)
-    step_fn = make_step_fn(trainer, strategy, jit_compile=jit)
+    step_fn = make_step_fn(trainer, strategy, seed=recipe.seed, jit_compile=jit)
 
     def run(steps):
         t0 = time.perf_counter()

@@ -12,8 +12,9 @@ from tests.training.helpers import tiny_recipe
 from zoo.augment.advaug import AdvAug, pgd_perturbation
 from zoo.losses import get_loss
 from zoo.models import build_from_preset
-from zoo.training.gan_trainer import GANTrainer
-from zoo.training.loop import build_trainer, train
+from tests.training.helpers import rng, tiny_task
+from zoo.training.gan_task import GANTask
+from zoo.training.loop import train
 
 LR = 1e-3
 FAMILIES = {"sngan": ("sngan_32_small", 8), "biggan": ("biggan_32_small", 4), "sagan": ("sagan_32_small", 4)}
@@ -102,12 +103,12 @@ def _trainer(family, **advaug):
     recipe = tiny_recipe(family=family, preset=preset, generator_overrides={"channels": ch},
                          discriminator_overrides={"channels": ch}, **advaug)
     keras.utils.set_random_seed(0)
-    trainer = build_trainer(recipe, tf.distribute.get_strategy(), (32, 32, 1))
+    trainer = tiny_task(recipe=recipe)
     # plain SGD: the weight change is lr * gradient (Adam's first step is about lr * sign(grad), which turns
     # rounding-level differences of near-zero gradients into +-lr)
-    trainer.g_optimizer, trainer.d_optimizer = keras.optimizers.SGD(LR), keras.optimizers.SGD(LR)
-    trainer.g_optimizer.build(trainer.generator.trainable_variables)
-    trainer.d_optimizer.build(trainer.discriminator.trainable_variables)
+    trainer.optimizers = {"generator": keras.optimizers.SGD(LR), "discriminator": keras.optimizers.SGD(LR)}
+    for name, opt in trainer.optimizers.items():
+        opt.build(trainer.networks[name].trainable_variables)
     # converge the spectral-norm power iterations: AdvAug's extra forward passes run extra iterations, which
     # change sigma only while the estimates still move (the first steps of a run)
     for model in (trainer.generator, trainer.discriminator):
@@ -122,7 +123,7 @@ def _one_step_weights(trainer):
     variables = trainer.generator.trainable_variables + trainer.discriminator.trainable_variables
     before = [w.numpy() for w in variables]
     images = tf.random.stateless_uniform((4, 32, 32, 1), (9, 9), -1, 1)
-    trainer.replica_step((images, tf.constant([1, 2, 3, 4])))
+    trainer.replica_step({"images": images, "labels": tf.constant([1, 2, 3, 4])}, rng())
     return [(w.numpy() - b) / LR for w, b in zip(variables, before)]
 
 
@@ -161,4 +162,5 @@ def test_bad_settings_are_rejected():
         AdvAug(steps=1, radius=0.0)
     g, d, *_ = _models("sngan")
     with pytest.raises(ValueError, match="AdvAug"):
-        GANTrainer(g, d, loss="hinge", training_mode="one_stage", advaug_d=AdvAug(steps=1))
+        GANTask(g, d, optimizers={"generator": None, "discriminator": None}, loss="hinge",
+                training_mode="one_stage", advaug_d=AdvAug(steps=1))

@@ -6,6 +6,7 @@ import h5py
 import numpy as np
 
 from tests.conftest import REPO
+from zoo.models.parts import PARTS, weights_file
 from zoo.training.recipe import load_recipe
 
 RECIPE_PATH = os.path.join(REPO, "recipes", "sngan_fmnist32.py")
@@ -24,9 +25,9 @@ def read_weights(path):
 
 
 def assert_same_export(dir_a, dir_b):
-    for part in ("generator", "discriminator"):
-        a = read_weights(os.path.join(dir_a, "export", f"{part}.weights.h5"))
-        b = read_weights(os.path.join(dir_b, "export", f"{part}.weights.h5"))
+    for part in PARTS:
+        a = read_weights(os.path.join(dir_a, "export", weights_file(part)))
+        b = read_weights(os.path.join(dir_b, "export", weights_file(part)))
         assert a.keys() == b.keys() and len(a) > 10
         for k in a:
             np.testing.assert_array_equal(a[k], b[k], err_msg=f"{part}: {k}")

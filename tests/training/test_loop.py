@@ -25,8 +25,9 @@ def zoo_cli(*args):
 def test_recipe_smoke_writes_everything(tmp_path):
     state = train(tiny_recipe(), str(tmp_path))
     assert state["step"] == 4
-    for name in ("checkpoints/ckpt-4.index", "export/config.json", "export/generator.weights.h5",
-                 "export/discriminator.weights.h5", "samples/step_0000004.png", "recipe.json", "train_state.json"):
+    for name in ("checkpoints/ckpt-4.index", "export/config.json", "export/model.weights.h5",
+                 "export/discriminator/model.weights.h5", "samples/step_0000004.png", "recipe.json",
+                 "train_state.json"):
         assert (tmp_path / name).exists(), name
     assert any(p.name.startswith("events.out.tfevents") for p in (tmp_path / "tb").iterdir())
 

@@ -10,13 +10,13 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from tests.training.helpers import tiny_recipe
-from zoo.data.pipeline import make_train_dataset
+from tests.training.helpers import rng, tiny_recipe, tiny_task
+from zoo.data.pipeline import image_arrays, make_train_dataset
 from zoo.models import build_from_preset
 from zoo.models.serialization import load_masks, load_model_files, save_masks, save_model_files
-from zoo.training.lottery_ticket import (PARTS, add_masks, global_magnitude_masks, imp_keep, prunable_kernels,
-                                         prune, run_imp, trained_kernels)
-from zoo.training.loop import build_trainer, make_step_fn, train
+from zoo.training.imp import run_imp, trained_kernels
+from zoo.training.loop import make_step_fn, train
+from zoo.training.pruning import PARTS, add_masks, global_magnitude_masks, imp_keep, prunable_kernels, prune
 from zoo.training.strategy import mirrored_strategy
 
 
@@ -29,7 +29,7 @@ def _recipe(**changes):
 def _ticket(strategy=None, rounds=1, **changes):
     """A tiny trainer pruned by `rounds` IMP rounds of its initial weights."""
     strategy = strategy or tf.distribute.get_strategy()
-    trainer = build_trainer(_recipe(**changes), strategy, (32, 32, 1))
+    trainer = tiny_task(strategy, recipe=_recipe(**changes))
     masks = None
     for k in range(rounds):
         masks = prune(trained_kernels(trainer), masks, 0.2, k)
@@ -70,6 +70,36 @@ def test_prunable_kernels_are_conv_and_dense_kernels_only():
     assert others and not set(others) & {v.path for v in prunable_kernels(g).values()}
 
 
+def test_custom_layers_declare_their_prunable_kernels_and_conv3d_is_prunable():
+    """Conv3D kernels are found like Conv2D ones; a layer with `prunable_kernels()` decides for itself and its
+    sublayers (ConditionalBatchNorm declares none, a custom kernel-holding layer declares its own)."""
+    import keras
+
+    class Modulated(keras.layers.Layer):
+        def build(self, shape):
+            self.weight = self.add_weight(shape=(3, 3, shape[-1], 4), name="weight")
+            self.inner = keras.layers.Dense(4, name="inner")  # not searched: the layer decided
+
+        def call(self, x):
+            return x
+
+        def prunable_kernels(self):
+            return [self.weight]
+
+    class Net(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.video = keras.layers.Conv3D(2, 3, name="video")
+            self.mod = Modulated(name="mod")
+
+        def call(self, x):
+            return self.mod(self.video(x))
+
+    net = Net()
+    net(np.zeros((1, 4, 6, 6, 1), np.float32))
+    assert list(prunable_kernels(net)) == ["video/kernel", "mod/weight"]
+
+
 def test_global_magnitude_removes_the_smallest_weights_across_layers():
     rng = np.random.default_rng(0)
     weights = {"a": rng.normal(0, 0.01, (10, 10)),  # |w| < 0.1: every removed weight comes from "a"
@@ -85,7 +115,7 @@ def test_global_magnitude_removes_the_smallest_weights_across_layers():
 
 
 def test_density_follows_0_8_power_k():
-    trainer = build_trainer(_recipe(), tf.distribute.get_strategy(), (32, 32, 1))
+    trainer = tiny_task(recipe=_recipe())
     weights = trained_kernels(trainer)
     rng = np.random.default_rng(1)
     masks = None
@@ -109,7 +139,7 @@ def test_pruned_weights_stay_zero_after_training_steps(strategy_name, mode):
     before = {k: v.numpy().copy() for k, v in prunable_kernels(trainer.discriminator).items()}
     images = np.random.default_rng(0).integers(0, 255, (64, 32, 32, 1), dtype=np.uint8)
     ds = strategy.distribute_datasets_from_function(
-        lambda ctx: make_train_dataset(images, None, examples_per_step=4, seed=0, input_context=ctx))
+        lambda ctx: make_train_dataset(image_arrays(images, None), examples_per_step=4, seed=0, input_context=ctx))
     step_fn, it = make_step_fn(trainer, strategy), iter(ds)
     for _ in range(2):
         assert all(np.isfinite(float(v)) for v in step_fn(it).values())
@@ -125,7 +155,7 @@ def test_ema_generator_is_masked_after_every_update():
     ema = prunable_kernels(trainer.ema_generator)
     key = next(iter(ema))
     ema[key].assign(ema[key] + 1.0)  # pruned positions now non-zero in the EMA copy only
-    trainer.g_step(4)
+    trainer.g_step(4, rng())
     assert_pruned(trainer.ema_generator, masks["generator"])
 
 
@@ -209,4 +239,4 @@ def test_imp_cli_is_registered():
     from zoo.cli import build_parser
 
     args = build_parser().parse_args(["imp", "recipes/x.py", "--rounds", "3", "--strategy", "mirrored"])
-    assert (args.rounds, args.strategy, args.func.__name__) == (3, "mirrored", "_run_imp")
+    assert (args.rounds, args.strategy, args.func.__name__) == (3, "mirrored", "run_imp")

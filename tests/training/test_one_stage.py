@@ -17,14 +17,14 @@ import tensorflow as tf
 
 from tests.conftest import REPO
 from tests.training import test_loop
-from tests.training.helpers import assert_same_export, tiny_recipe
-from zoo.augment import make_diffaugment
-from zoo.data.pipeline import make_train_dataset
-from zoo.losses import get_loss, gradient_penalty, orthogonal_regularization
-from zoo.training.gan_trainer import _GP, _LABELS_D, _Z_D, GANTrainer
-from zoo.training.loop import build_trainer, make_step_fn, train
+from tests.training.helpers import assert_same_export, rng, tiny_recipe, tiny_task
+from zoo.data.pipeline import image_arrays, make_train_dataset
+from zoo.losses import get_loss, gradient_penalty, orthogonal_regularization, r1_penalty
+from zoo.training.gan_task import GANTask
+from zoo.training.loop import make_step_fn, train
+from zoo.training.objectives import OBJECTIVES, AdversarialLoss, make_objective
+from zoo.training.one_stage import GAMMAS, gamma, scale_gradient
 from zoo.training.strategy import mirrored_strategy
-from zoo.training.one_stage import GAMMAS, gamma, one_stage_gradients, scale_gradient
 
 FAMILIES = {"sngan": ("sngan_32_small", 8, {}), "biggan": ("biggan_32_small", 4, {"ortho_reg": 1e-2})}
 _MIRRORED = []
@@ -44,7 +44,10 @@ def _trainer(family, loss, strategy, **changes):
     recipe = tiny_recipe(family=family, preset=preset, loss=loss, training_mode="one_stage",
                          generator_overrides={"channels": channels}, discriminator_overrides={"channels": channels},
                          **{**extra, **changes})
-    return build_trainer(recipe, strategy, (32, 32, 1), augment=make_diffaugment(recipe.diffaugment))
+    return tiny_task(strategy, recipe=recipe)
+
+
+R = rng(0)  # the randomness of step 0 of a seed-0 run: the draws of the one-stage step and of the references
 
 
 def _batch(n=4, seed=0):
@@ -53,13 +56,13 @@ def _batch(n=4, seed=0):
 
 
 def _fakes(t, n):
-    fake_labels = t._fake_labels(n, _LABELS_D)
-    return t.generator(t._latents(n, _Z_D), labels=fake_labels, training=True), fake_labels
+    fake_labels = t.fake_labels(n, R, "labels_d")
+    return t.generator(t.latents(n, R, "z_d"), labels=fake_labels, training=True), fake_labels
 
 
 def _d_input(t, real, fake):
     """D's input as the one-stage step and the two-stage D step build it: augment([real, fake]) with one draw."""
-    return t._aug(tf.concat([real, fake], 0), 0)
+    return t.augment_images(tf.concat([real, fake], 0), R, 0)
 
 
 def two_stage_d_grads(t, real, labels):
@@ -68,7 +71,7 @@ def two_stage_d_grads(t, real, labels):
     d_labels = None if labels is None else tf.concat([labels, fake_labels], 0)
     with tf.GradientTape() as tape:
         logits = t.discriminator(_d_input(t, real, tf.stop_gradient(fake)), labels=d_labels, training=True)
-        loss = t.d_loss_fn(logits[:n], logits[n:]) * t._scale()
+        loss = t.adversarial.discriminator(logits[:n], logits[n:]) * t.replica_scale()
     return tape.gradient(loss, t.discriminator.trainable_variables)
 
 
@@ -82,15 +85,16 @@ def two_stage_g_grads(t, real, labels, active_only=False):
         if active_only:
             loss = -tf.reduce_mean(logits * tf.cast(tf.stop_gradient(logits) > -1.0, tf.float32))
         else:
-            loss = t.g_loss_fn(logits)
-        if t.ortho_reg:
-            loss += t.ortho_reg * orthogonal_regularization(t.generator.orthogonal_kernels())
-        loss = loss * t._scale()
+            loss = t.adversarial.generator(logits)
+        for term in t.objectives:
+            if term.kind == "orthogonal":
+                loss += term.weight * orthogonal_regularization(t.generator.orthogonal_kernels())
+        loss = loss * t.replica_scale()
     return tape.gradient(loss, t.generator.trainable_variables)
 
 
 def one_stage_grads(t, real, labels):
-    d, g, _ = one_stage_gradients(t, real, labels)
+    d, g, _, _ = t.one_stage_gradients(real, labels, R)
     return list(d) + list(g)
 
 
@@ -172,7 +176,7 @@ def _exactness_case(family, loss, strategy_name, graph=False, **changes):
         if (family, strategy_name) not in _CACHE:
             _CACHE[family, strategy_name] = _trainer(family, "hinge", strategy)
         t = _CACHE[family, strategy_name]
-        t.loss_name, (t.g_loss_fn, t.d_loss_fn) = loss, get_loss(loss)
+        t.adversarial = AdversarialLoss(loss)
     real, labels = _batch()
     return t, Runner(t, strategy, real, labels, graph=graph)
 
@@ -238,14 +242,69 @@ def test_exact_with_diffaugment_and_gradient_penalty():
         fake = tf.stop_gradient(fake)
         with tf.GradientTape() as tape:
             logits = t.discriminator(_d_input(t, real, fake), training=True)
-            loss = t.d_loss_fn(logits[:n], logits[n:])
-            loss += t.gp_lambda * gradient_penalty(t.discriminator, real, fake, seed=t._seed(_GP))
+            loss = t.adversarial.discriminator(logits[:n], logits[n:])
+            loss += 10.0 * gradient_penalty(t.discriminator, real, fake, seed=R.seed("gp", 0))
         return tape.gradient(loss, t.discriminator.trainable_variables)
 
     one = run(one_stage_grads)
     n_d = len(t.discriminator.trainable_variables)
     assert_grads_close(one[:n_d], run(d_grads_with_gp), t.discriminator.trainable_variables, "D")
     assert_grads_close(one[n_d:], run(two_stage_g_grads), t.generator.trainable_variables, "G")
+
+
+# one spec per registered regularizer kind: a new term is covered as soon as it is registered
+TERM_SPECS = {"gradient_penalty": {"weight": 10.0}, "r1": {"gamma": 10.0}, "orthogonal": {"weight": 1e-2}}
+
+
+def test_every_registered_objective_has_an_exactness_case():
+    assert set(TERM_SPECS) == set(OBJECTIVES), "add a spec for each new objective kind to TERM_SPECS"
+
+
+def _reference_term(term, t, real, labels, fake):
+    """Each term written out by hand, independent of the objective assembly."""
+    if term.kind == "gradient_penalty":
+        return term.weight * gradient_penalty(t.discriminator, real, fake, labels, seed=R.seed("gp", 0))
+    if term.kind == "r1":
+        return 0.5 * term.gamma * r1_penalty(t.discriminator, real, labels)
+    if term.kind == "orthogonal":
+        return term.weight * orthogonal_regularization(t.generator.orthogonal_kernels())
+    raise AssertionError(term.kind)
+
+
+@pytest.mark.parametrize("kind", sorted(TERM_SPECS))
+def test_one_stage_is_exact_with_every_regularizer(kind):
+    """Every objective term goes through the one assembly: one-stage gradients with the term equal the
+    two-stage gradients of the same losses written out by hand (D-side terms on stop-gradient fakes)."""
+    t, run = _exactness_case("biggan", "non_saturating", "default", ortho_reg=0.0)
+    t.objectives = [make_objective({"kind": kind, **TERM_SPECS[kind]})]
+    term = t.objectives[0]
+
+    def d_grads(t, real, labels):
+        n = tf.shape(real)[0]
+        fake, fake_labels = _fakes(t, n)
+        fake = tf.stop_gradient(fake)
+        with tf.GradientTape() as tape:
+            logits = t.discriminator(_d_input(t, real, fake), labels=tf.concat([labels, fake_labels], 0),
+                                     training=True)
+            loss = t.adversarial.discriminator(logits[:n], logits[n:])
+            if term.network == "discriminator":
+                loss += _reference_term(term, t, real, labels, fake)
+        return tape.gradient(loss, t.discriminator.trainable_variables)
+
+    def g_grads(t, real, labels):
+        n = tf.shape(real)[0]
+        with tf.GradientTape() as tape:
+            fake, fake_labels = _fakes(t, n)
+            logits = t.discriminator(_d_input(t, real, fake)[n:], labels=fake_labels, training=True)
+            loss = t.adversarial.generator(logits)
+            if term.network == "generator":
+                loss += _reference_term(term, t, real, labels, fake)
+        return tape.gradient(loss, t.generator.trainable_variables)
+
+    one = run(one_stage_grads)
+    n_d = len(t.discriminator.trainable_variables)
+    assert_grads_close(one[:n_d], run(d_grads), t.discriminator.trainable_variables, "D")
+    assert_grads_close(one[n_d:], run(g_grads), t.generator.trainable_variables, "G")
 
 
 @pytest.mark.parametrize("loss", sorted(GAMMAS))
@@ -283,7 +342,7 @@ def test_unsupported_settings_raise_clear_errors():
         _trainer("sngan", "hinge", tf.distribute.get_strategy(), n_dis=2)
     t = _trainer("sngan", "hinge", tf.distribute.get_strategy())
     with pytest.raises(ValueError, match="training_mode"):
-        GANTrainer(t.generator, t.discriminator, training_mode="three_stage")
+        GANTask(t.generator, t.discriminator, optimizers=t.optimizers, training_mode="three_stage")
 
 
 def test_one_stage_step_applies_both_updates_from_the_same_weights():
@@ -297,12 +356,13 @@ def test_one_stage_step_applies_both_updates_from_the_same_weights():
     before = [v.numpy() for v in variables]
     for v, s in zip([v for m in (t.generator, t.discriminator) for v in m.non_trainable_variables], run.state):
         v.assign(s)
-    out = t.replica_step((tf.constant(real), tf.constant(labels)))
+    out = t.replica_step({"images": tf.constant(real), "labels": tf.constant(labels)}, R)
     assert set(out) == {"d_loss", "g_loss", "d_real", "d_fake", "g_active"}
-    assert int(t.d_optimizer.iterations.numpy()) == int(t.g_optimizer.iterations.numpy()) == 1
+    d_opt, g_opt = t.optimizers["discriminator"], t.optimizers["generator"]
+    assert int(d_opt.iterations.numpy()) == int(g_opt.iterations.numpy()) == 1
     n_d = len(t.discriminator.trainable_variables)
     for i, (v, b, g) in enumerate(zip(variables, before, grads)):
-        lr = (t.d_optimizer if i < n_d else t.g_optimizer).learning_rate
+        lr = (d_opt if i < n_d else g_opt).learning_rate
         big = np.abs(g) > 1e-4
         np.testing.assert_allclose((v.numpy() - b)[big], -float(lr) * np.sign(g[big]), rtol=1e-2, err_msg=v.path)
 
@@ -310,10 +370,10 @@ def test_one_stage_step_applies_both_updates_from_the_same_weights():
 def test_mirrored_steps_keep_replicas_identical():
     strategy = _strategy("mirrored")
     t = _trainer("biggan", "hinge", strategy)
-    rng = np.random.default_rng(0)
-    images, labels = rng.integers(0, 255, (32, 32, 32, 1), dtype=np.uint8), rng.integers(0, 10, (32,))
+    gen = np.random.default_rng(0)
+    images, labels = gen.integers(0, 255, (32, 32, 32, 1), dtype=np.uint8), gen.integers(0, 10, (32,))
     ds = strategy.distribute_datasets_from_function(
-        lambda ctx: make_train_dataset(images, labels, examples_per_step=4, seed=0, input_context=ctx))
+        lambda ctx: make_train_dataset(image_arrays(images, labels), examples_per_step=4, seed=0, input_context=ctx))
     step_fn, it = make_step_fn(t, strategy), iter(ds)
     for _ in range(2):
         out = {k: float(v) for k, v in step_fn(it).items()}

@@ -36,4 +36,4 @@ def test_recipe_is_complete(path):
 def test_paper_setting_recipes_train_in_smoke_form(name, tmp_path):
     recipe = load_recipe(os.path.join(REPO, "recipes", name), smoke=True).replace(steps=2)
     train(recipe, str(tmp_path / "run"))
-    assert os.path.isfile(tmp_path / "run" / "export" / "generator.weights.h5")
+    assert os.path.isfile(tmp_path / "run" / "export" / "model.weights.h5")

@@ -42,8 +42,14 @@ def run_train(args) -> None:
         print(f"note: this recipe sets prune_rounds={recipe.prune_rounds}; `zoo train` trains one run "
               f"({'the ticket ' + recipe.init_masks if recipe.init_masks else 'dense'}), `zoo imp` runs the "
               f"lottery-ticket rounds", file=sys.stderr)
+    init_from = args.init_from
+    if init_from and not os.path.isdir(init_from):  # a published name: its sha256-verified folder
+        from zoo.hub.load import verified_folder
+        from zoo.hub.registry import get_entry
+
+        init_from = verified_folder(get_entry(init_from))
     state = train(recipe, workdir, steps=args.steps, strategy=args.strategy, resume=args.resume,
-                  init_from=args.init_from, num_devices=args.devices, command=command_line())
+                  init_from=init_from, num_devices=args.devices, command=command_line())
     print(f"done: step {state.get('step')} in {state.get('wall_clock_s', 0):.0f} s; model in {workdir}/export")
 
 

@@ -116,7 +116,8 @@ class GANTask(Task):
             return None
         return rng.uniform((n,), purpose, sub, minval=0, maxval=self.generator.num_classes, dtype=tf.int32)
 
-    def _aug(self, x, rng, sub):
+    def augment_images(self, x, rng, sub):
+        """DiffAugment of D's input with the step's "aug" stream (identity without a policy)."""
         return x if self.augment is None else self.augment(x, rng.seed("aug", sub))
 
     # ---- updates ---------------------------------------------------------------------------------------
@@ -134,7 +135,7 @@ class GANTask(Task):
         d_labels = None if labels is None else tf.concat([labels, fake_labels], 0)
         inputs = TermInputs(self.networks, rng, sub, real=real, labels=labels, fake=fake, fake_labels=fake_labels)
         with tf.GradientTape() as tape:
-            images = self._aug(tf.concat([real, fake], 0), rng, sub)
+            images = self.augment_images(tf.concat([real, fake], 0), rng, sub)
             if self.advaug_d.enabled:
                 loss, logits, adv_loss = self._d_loss_advaug(images, d_labels, n)
             else:
@@ -181,12 +182,12 @@ class GANTask(Task):
         has no batch norm; its spectral-norm vectors are not advanced again)."""
         g, d, g_loss = self.generator, self.discriminator, self.adversarial.generator
         h, context = g.stem(z, labels, training=True)
-        clean = g_loss(d(self._aug(g.render(h, context, training=True), rng, self.n_dis), labels=labels,
+        clean = g_loss(d(self.augment_images(g.render(h, context, training=True), rng, self.n_dis), labels=labels,
                          training=True))
 
         def g_loss_from(hp):
             fake = g.render(hp, context, training=True)
-            return g_loss(d(self._aug(fake, rng, self.n_dis), labels=labels, training=False))
+            return g_loss(d(self.augment_images(fake, rng, self.n_dis), labels=labels, training=False))
 
         delta = pgd_perturbation(h, g_loss_from, self.advaug_g)
         adv = g_loss_from(h + delta)
@@ -203,7 +204,7 @@ class GANTask(Task):
                 loss, adv_loss = self._g_loss_advaug(z, fake_labels, rng)
             else:
                 fake = self.generator(z, labels=fake_labels, training=True)
-                logits = self.discriminator(self._aug(fake, rng, self.n_dis), labels=fake_labels, training=True)
+                logits = self.discriminator(self.augment_images(fake, rng, self.n_dis), labels=fake_labels, training=True)
                 loss = self.adversarial.generator(logits)
             total = add_terms(loss, main_terms(self.objectives, GENERATOR), inputs)
             scaled = total * self.replica_scale()
@@ -232,7 +233,7 @@ class GANTask(Task):
         with tf.GradientTape() as tape:
             fake = g(z, labels=fake_labels, training=True)
             fake_in, set_gamma = scale_gradient(fake)
-            logits = d(self._aug(tf.concat([real, fake_in], 0), rng, 0), labels=d_labels, training=True)
+            logits = d(self.augment_images(tf.concat([real, fake_in], 0), rng, 0), labels=d_labels, training=True)
             real_logits, fake_logits = logits[:n], logits[n:]
             d_inputs = TermInputs(self.networks, rng, 0, real=real, labels=labels, fake=tf.stop_gradient(fake),
                                   fake_labels=fake_labels, z=z)

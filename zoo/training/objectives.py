@@ -26,9 +26,8 @@ from dataclasses import dataclass, field
 import tensorflow as tf
 
 from zoo.losses import get_loss, gradient_penalty, orthogonal_regularization, r1_penalty
+from zoo.models.parts import DISCRIMINATOR, GENERATOR
 from zoo.training.randomness import StepRandomness
-
-GENERATOR, DISCRIMINATOR = "generator", "discriminator"
 
 
 @dataclass

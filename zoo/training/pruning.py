@@ -38,9 +38,9 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from zoo.models.parts import PARTS  # the networks a ticket masks = the groups of masks.h5
 from zoo.models.serialization import weight_key
 
-PARTS = ("generator", "discriminator")  # the trained networks a GAN ticket masks (mask file groups)
 PRUNABLE_LAYERS = (keras.layers.Dense, keras.layers.EinsumDense, keras.layers.Conv1D, keras.layers.Conv2D,
                    keras.layers.Conv3D, keras.layers.Conv1DTranspose, keras.layers.Conv2DTranspose,
                    keras.layers.Conv3DTranspose)
