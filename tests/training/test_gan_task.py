@@ -124,3 +124,78 @@ def test_step_counter_belongs_to_the_loop_not_to_an_optimizer():
     np.testing.assert_array_equal(z1.numpy(), tf.random.stateless_normal(
         (4, t.generator.latent_dim), seed=rng(1).seed("z_d")).numpy())
     assert not np.array_equal(z1.numpy(), t.latents(4, rng(2), "z_d").numpy())
+
+
+def test_lazy_regularizer_runs_every_k_steps_with_weight_times_k_and_corrected_adam():
+    """Lazy R1 (interval 2): the D optimizer's Adam is corrected by r = 2/3 (lr * r, betas ** r), the term
+    runs as its own D update at steps with step % 2 == 0, with weight gamma / 2 * 2 (Karras et al. 2020,
+    Appendix B)."""
+    import keras
+
+    from tests.training.helpers import tiny_recipe
+    from zoo.losses import r1_penalty
+    from zoo.training.objectives import TermInputs
+
+    recipe = tiny_recipe(objective=({"kind": "r1", "gamma": 10.0, "interval": 2},))
+    t = _trainer(objective=recipe.objective)
+    d_opt, g_opt = t.optimizers["discriminator"], t.optimizers["generator"]
+    r = 2 / 3
+    np.testing.assert_allclose(float(d_opt.learning_rate), recipe.d_lr * r, rtol=1e-6)
+    np.testing.assert_allclose([float(d_opt.beta_1), float(d_opt.beta_2)], [recipe.beta_1 ** r, recipe.beta_2 ** r])
+    np.testing.assert_allclose(float(g_opt.learning_rate), recipe.g_lr, rtol=1e-6)
+    assert [t.due(s) for s in range(4)] == [(2,), (), (2,), ()]
+
+    images = tf.concat([_real(4, 0)], 0)
+    for step, expected in ((0, 2), (1, 3), (2, 5)):  # D updates so far: main + lazy at even steps
+        t.replica_step({"images": images, "labels": tf.zeros((4,), tf.int32)}, rng(step), t.due(step))
+        assert int(d_opt.iterations.numpy()) == expected
+
+    sgd = keras.optimizers.SGD(0.1)
+    sgd.build(t.discriminator.trainable_variables)
+    t.optimizers["discriminator"] = sgd
+    real = _real(4, 5)
+    state = _snapshot(t.discriminator.non_trainable_variables)  # spectral-norm vectors advance per call
+    with tf.GradientTape() as tape:
+        expected_loss = 2 * 5.0 * r1_penalty(t.discriminator, real)
+    grads = tape.gradient(expected_loss, t.discriminator.trainable_variables)
+    for v, value in zip(t.discriminator.non_trainable_variables, state):
+        v.assign(value)
+    before = _snapshot(t.discriminator.trainable_variables)
+    t.lazy_step("discriminator", TermInputs(t.networks, rng(0), real=real), (2,))
+    for b, g, v in zip(before, grads, t.discriminator.trainable_variables):
+        g = np.zeros_like(b) if g is None else g.numpy()  # R1 does not depend on the final bias
+        np.testing.assert_allclose(v.numpy(), b - 0.1 * g, rtol=1e-4, atol=1e-6, err_msg=v.path)
+    t.lazy_step("discriminator", TermInputs(t.networks, rng(1), real=real), ())  # not due: no update
+    for a, v in zip([v.numpy() for v in t.discriminator.trainable_variables], t.discriminator.trainable_variables):
+        np.testing.assert_array_equal(a, v.numpy())
+
+
+def test_objective_specs_are_checked():
+    import pytest
+
+    from zoo.training.objectives import lazy_adam, make_objective
+
+    with pytest.raises(ValueError, match="unknown objective kind 'r2'"):
+        make_objective({"kind": "r2"})
+    with pytest.raises(ValueError, match="interval must be an int >= 1"):
+        make_objective({"kind": "r1", "gamma": 1.0, "interval": 0})
+    with pytest.raises(ValueError, match="objective 'r1'"):
+        make_objective({"kind": "r1", "gama": 1.0})
+    terms = [make_objective({"kind": "r1", "gamma": 1.0, "interval": 16}),
+             make_objective({"kind": "gradient_penalty", "weight": 1.0, "interval": 4})]
+    with pytest.raises(ValueError, match="different intervals"):
+        lazy_adam(1e-3, 0.0, 0.99, terms, "discriminator")
+
+
+def test_randomness_streams_are_public_and_stable():
+    """Named purposes: the six GAN streams keep their historical ids; a family's own purpose gets a stable id
+    that differs from them and from other names."""
+    from zoo.training.randomness import GAN_PURPOSES, purpose_id
+
+    assert [purpose_id(p) for p in ("z_d", "z_g", "labels_d", "labels_g", "gp", "aug")] == list(range(6))
+    own = {purpose_id("mixing_z"), purpose_id("frame_offset")}
+    assert len(own) == 2 and not own & set(GAN_PURPOSES.values()) and min(own) >= 2 ** 32
+    a = rng(3).normal((2, 3), "mixing_z").numpy()
+    np.testing.assert_array_equal(a, rng(3).normal((2, 3), "mixing_z").numpy())
+    assert not np.array_equal(a, rng(3).normal((2, 3), "frame_offset").numpy())
+    assert not np.array_equal(a, rng(4).normal((2, 3), "mixing_z").numpy())

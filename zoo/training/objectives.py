@@ -192,11 +192,15 @@ def make_objective(spec: dict) -> Objective:
 
 # ---- the assembly -------------------------------------------------------------------------------------------
 
+# The term selections are plain Python over Python objects: autograph must not rewrite their boolean operators
+# (its lazy `and` inside a comprehension evaluated a term attribute against the wrong binding).
+@tf.autograph.experimental.do_not_convert
 def main_terms(terms, network: str) -> list:
     """The terms of `network` added to its loss at every step (interval 1), in recipe order."""
     return [t for t in terms if t.network == network and not t.lazy]
 
 
+@tf.autograph.experimental.do_not_convert
 def lazy_terms(terms, network: str, due) -> list:
     """The lazy terms of `network` whose interval is in `due` (the intervals due at this step)."""
     return [t for t in terms if t.network == network and t.lazy and t.interval in due]
