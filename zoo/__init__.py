@@ -6,7 +6,10 @@
 """
 
 from zoo.images import save_image_grid, save_video_grid
+from zoo.models.registration import register_when_keras_is_imported
 from zoo.version import __version__
+
+register_when_keras_is_imported()  # keras.saving.load_model finds zoo's classes; import zoo stays TF-free
 
 _LAZY = {
     "list_pretrained": ("zoo.hub", "list_pretrained"),

@@ -8,7 +8,8 @@ import pytest
 import tensorflow as tf
 
 import zoo
-from tests.export.toy_generators import ToyConditionalGenerator, ToyVideoGenerator, latents, tiny_sngan
+from tests.export.toy_generators import (ToyConditionalGenerator, ToyOwnLatentsGenerator, ToyVideoGenerator, latents,
+                                        tiny_sngan)
 from zoo.export import export_serving, to_uint8_tf
 from zoo.images import to_uint8
 
@@ -173,13 +174,49 @@ def test_conditional_generator_with_truncation(tmp_path):
     assert images.shape == (4, 4, 4, 3) and images.dtype == tf.uint8
 
 
+def test_sample_passes_truncation_to_a_family_that_truncates_in_call():
+    g = ToyConditionalGenerator().build_for_inputs()
+    assert g.truncates_in_call
+    z = g.latents(3, seed=4, truncation=0.5)
+    np.testing.assert_array_equal(z, g.latents(3, seed=4))  # plain z: the truncation happens in call
+    expected = to_uint8(g(z, labels=np.array([0, 1, 2]), training=False, truncation=0.5))
+    np.testing.assert_array_equal(g.sample(3, seed=4, labels=[0, 1, 2], truncation=0.5), expected)
+
+
 def test_video_generator_gives_nthwc(tmp_path):
     g = ToyVideoGenerator().build_for_inputs()
+    assert g.output_kind == "video" and g.sample(2).shape == (2, 3, 4, 4, 1)
     loaded = tf.saved_model.load(export_serving(g, str(tmp_path)))
     z = latents(2, 5)
     out = loaded.signatures["serving_default"](z=tf.constant(z))["images"].numpy()
     assert out.shape == (2, 3, 4, 4, 1)
     np.testing.assert_array_equal(out, to_uint8(g(z, training=False)))
+
+
+def test_output_kind_must_match_the_output(tmp_path):
+    class Undeclared(ToyVideoGenerator):
+        output_kind = "image"
+
+    with pytest.raises(ValueError, match="output_kind promises rank 4"):
+        export_serving(Undeclared().build_for_inputs(), str(tmp_path))
+    with pytest.raises(ValueError, match="output_kind must be one of"):
+        type("Bad", (ToyVideoGenerator,), {"output_kind": "audio"})()
+
+
+def test_seed_signatures_use_the_models_own_latents(tmp_path):
+    """A family with its own latents (here uniform z, truncation = its bound) gets them in `sample` and on the
+    server: `sample` / `sample_truncated` equal the model fed with its `latents_tf`."""
+    g = ToyOwnLatentsGenerator().build_for_inputs()
+    z = g.latents(3, seed=1, truncation=0.5)
+    assert np.abs(z).max() <= 0.5 and np.abs(g.latents(500, seed=1)).max() > 1.5
+    np.testing.assert_array_equal(g.sample(3, seed=1, truncation=0.5), to_uint8(g(z, training=False)))
+    loaded = tf.saved_model.load(export_serving(g, str(tmp_path)))
+    seed, num = tf.constant(9, tf.int64), tf.constant(3)
+    expected = to_uint8(g(g.latents_tf(num, seed), training=False))
+    np.testing.assert_array_equal(loaded.signatures["sample"](seed=seed, num=num)["images"].numpy(), expected)
+    truncated = loaded.signatures["sample_truncated"](seed=seed, num=num, truncation=tf.constant(0.25))
+    expected = to_uint8(g(g.latents_tf(num, seed, tf.constant(0.25)), training=False))
+    np.testing.assert_array_equal(truncated["images"].numpy(), expected)
 
 
 def test_to_uint8_tf_equals_numpy_on_ties_and_edges():
@@ -209,8 +246,8 @@ def test_biggan_export_takes_labels_and_server_side_truncation(tmp_path):
     """serving_default(z, labels) equals the Keras model; sample_truncated keeps |z| <= T (checked through the
     images: T -> 0 gives z = 0 for every sample, so same-label samples are identical)."""
     from tests.models.biggan.test_biggan import TINY_G
-    from zoo.export.serving import truncated_normal_tf
     from zoo.models.biggan import BigGANGenerator
+    from zoo.models.tf_latents import truncated_normal_tf
 
     g = BigGANGenerator(**TINY_G).build_for_inputs()
     loaded = tf.saved_model.load(export_serving(g, str(tmp_path)))
@@ -221,6 +258,13 @@ def test_biggan_export_takes_labels_and_server_side_truncation(tmp_path):
     st = loaded.signatures["sample_truncated"]
     assert sorted(st.structured_input_signature[1]) == ["labels", "num", "seed", "truncation"]
     args = dict(seed=tf.constant(5, tf.int64), num=tf.constant(3), labels=tf.constant([1, 1, 1]))
+    # the seed signatures' z as before the models drew their own: stateless normal from [seed, 0]
+    z5 = tf.random.stateless_normal([3, 12], seed=tf.constant([5, 0], tf.int64))
+    np.testing.assert_array_equal(loaded.signatures["sample"](**args)["images"].numpy(),
+                                  to_uint8(g(z5, labels=np.array([1, 1, 1], np.int32), training=False)))
+    z5 = truncated_normal_tf(tf.constant([3, 12]), tf.constant([5, 0], tf.int64), 0.7)
+    np.testing.assert_array_equal(st(truncation=tf.constant(0.7), **args)["images"].numpy(),
+                                  to_uint8(g(z5, labels=np.array([1, 1, 1], np.int32), training=False)))
     tiny = st(truncation=tf.constant(1e-6), **args)["images"].numpy()
     np.testing.assert_array_equal(tiny[0], tiny[1])
     wide = st(truncation=tf.constant(1.0), **args)["images"].numpy()

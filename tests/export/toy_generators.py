@@ -1,4 +1,5 @@
-"""Tiny generators exercising the optional serving inputs: class labels, a `truncation` argument, video output."""
+"""Tiny generators exercising what a published model decides: class labels, truncation inside `call`, its own
+latents, video output."""
 
 from __future__ import annotations
 
@@ -47,6 +48,8 @@ class ToyConditionalGenerator(GANGenerator):
 class ToyVideoGenerator(GANGenerator):
     """Unconditional video: z -> [N, T=3, 4, 4, 1]."""
 
+    output_kind = "video"
+
     def __init__(self, *, latent_dim=5, **kwargs):
         super().__init__(latent_dim=latent_dim, **kwargs)
         self.dense = layers.Dense(3 * 4 * 4)
@@ -58,6 +61,35 @@ class ToyVideoGenerator(GANGenerator):
     def call(self, z, labels=None, training=None):
         self.check_inputs(z, labels)
         return keras.ops.tanh(keras.ops.reshape(self.dense(z), (-1, 3, 4, 4, 1)))
+
+
+class ToyOwnLatentsGenerator(GANGenerator):
+    """Unconditional 4x4x1 images from its own latents: uniform z in [-truncation, truncation] (default 2), in
+    NumPy for `sample` and in TF ops for the serving export."""
+
+    def __init__(self, *, latent_dim=4, **kwargs):
+        super().__init__(latent_dim=latent_dim, **kwargs)
+        self.dense = layers.Dense(4 * 4)
+
+    @property
+    def image_shape(self):
+        return (4, 4, 1)
+
+    def latents(self, num, seed=0, truncation=None):
+        bound = 2.0 if truncation is None else truncation
+        return np.random.default_rng(seed).uniform(-bound, bound, (num, self.latent_dim)).astype(np.float32)
+
+    def latents_tf(self, num, seed, truncation=None):
+        import tensorflow as tf
+
+        bound = 2.0 if truncation is None else truncation
+        shape = tf.stack([num, tf.constant(self.latent_dim, tf.int32)])
+        return tf.random.stateless_uniform(shape, seed=tf.stack([seed, tf.constant(0, tf.int64)]),
+                                           minval=-bound, maxval=bound)
+
+    def call(self, z, labels=None, training=None):
+        self.check_inputs(z, labels)
+        return keras.ops.tanh(keras.ops.reshape(self.dense(z), (-1, 4, 4, 1)))
 
 
 def latents(num, dim, seed=0):

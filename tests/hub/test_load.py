@@ -14,6 +14,7 @@ from zoo.hub import ChecksumError
 from zoo.hub.manifest import sha256_file
 from zoo.models.latents import sample_latents
 from zoo.models.serialization import load_model_files, save_model_files
+from tests.hub.test_publish import MODEL_FILES
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 REVISION = "0123456789abcdef0123456789abcdef01234567"
@@ -65,7 +66,7 @@ def test_load_discriminator(weights_root):
 
 @pytest.mark.parametrize("damage", ["tampered", "truncated"])
 def test_damaged_weight_file_names_file_and_both_hashes(weights_root, damage):
-    path = weights_root / NAME / "generator.weights.h5"
+    path = weights_root / NAME / "model.weights.h5"
     expected = json.loads((weights_root / NAME / "manifest.json").read_text())["files"][path.name]["sha256"]
     data = bytearray(path.read_bytes())
     if damage == "tampered":
@@ -77,12 +78,13 @@ def test_damaged_weight_file_names_file_and_both_hashes(weights_root, damage):
     with pytest.raises(ChecksumError) as info:
         zoo.load(NAME)
     message = str(info.value)
-    assert "generator.weights.h5" in message and expected in message and actual in message
+    assert "model.weights.h5" in message and expected in message and actual in message
 
 
-def test_discriminator_file_is_checked_before_loading_the_generator(weights_root):
-    (weights_root / NAME / "discriminator.weights.h5").write_bytes(b"not hdf5")
-    with pytest.raises(ChecksumError, match="discriminator.weights.h5"):
+@pytest.mark.parametrize("damaged", ["discriminator/model.weights.h5", "discriminator/config.json", "metadata.json"])
+def test_every_file_is_checked_before_loading_the_generator(weights_root, damaged):
+    (weights_root / NAME / damaged).write_bytes(b"not the published file")
+    with pytest.raises(ChecksumError, match=damaged):
         zoo.load(NAME)
 
 
@@ -94,7 +96,7 @@ def test_tampered_config_is_refused(weights_root):
 
 
 def test_missing_files_and_no_upload_is_a_clear_error(weights_root):
-    os.remove(weights_root / NAME / "generator.weights.h5")
+    os.remove(weights_root / NAME / "model.weights.h5")
     with pytest.raises(FileNotFoundError, match="not uploaded yet"):
         zoo.load(NAME)
 
@@ -125,12 +127,12 @@ def test_hub_download_at_pinned_revision_is_verified(weights_root, tmp_path, mon
     g = zoo.load(NAME)
     np.testing.assert_array_equal(g.sample(4, seed=0), expected_samples)
     assert calls[0]["repo_id"] == REPO_ID and calls[0]["revision"] == REVISION
-    assert sorted(calls[0]["allow_patterns"]) == ["config.json", "discriminator.weights.h5", "generator.weights.h5"]
+    assert sorted(calls[0]["allow_patterns"]) == MODEL_FILES
 
-    blob = os.path.realpath(os.path.join(snapshot, "generator.weights.h5"))
+    blob = os.path.realpath(os.path.join(snapshot, "discriminator", "model.weights.h5"))
     with open(blob, "r+b") as f:
         f.truncate(100)
-    with pytest.raises(ChecksumError, match="generator.weights.h5"):
+    with pytest.raises(ChecksumError, match="discriminator/model.weights.h5"):
         zoo.load(NAME)
 
 

@@ -9,8 +9,9 @@ from zoo.hub.manifest import parse_name, sha256_file, validate_manifest
 GOOD = {
     "name": "sngan-fmnist-32", "architecture": "zoo.models.sngan.SNGANGenerator", "config": {"latent_dim": 128},
     "dataset": {"name": "fmnist", "split": "train", "num_examples": 60000}, "resolution": [32, 32], "params": 12,
-    "files": {"generator.weights.h5": {"sha256": "a" * 64, "size": 10},
-              "config.json": {"sha256": "b" * 64, "size": 3}},
+    "files": {"model.weights.h5": {"sha256": "a" * 64, "size": 10},
+              "config.json": {"sha256": "b" * 64, "size": 3},
+              "metadata.json": {"sha256": "c" * 64, "size": 2}},
     "hub": {"repo_id": "zoo-gan/sngan-fmnist-32", "revision": None},
     "metrics": [{"name": "fid", "value": 12.5, "num_fake": 10000, "reference": "fmnist/test", "num_real": 10000,
                  "feature_extractor": "fid-inception-2015-12-05 sha256:" + "c" * 64, "weights": "ema",
@@ -63,11 +64,15 @@ BAD = {
     "resolution vs name": (_set(["resolution"], [64, 64]), "resolution"),
     "params float": (_set(["params"], 1.5), "params"),
     "params bool": (_set(["params"], True), "params"),
-    "short sha256": (_set(["files", "generator.weights.h5", "sha256"], "abc"), r"generator\.weights\.h5.*sha256"),
-    "uppercase sha256": (_set(["files", "generator.weights.h5", "sha256"], "A" * 64), "sha256"),
+    "short sha256": (_set(["files", "model.weights.h5", "sha256"], "abc"), r"model\.weights\.h5.*sha256"),
+    "uppercase sha256": (_set(["files", "model.weights.h5", "sha256"], "A" * 64), "sha256"),
     "size missing": (_set(["files", "config.json", "size"], KeyError), "config.json.*size"),
-    "generator file missing": (_set(["files", "generator.weights.h5"], KeyError), r"files.*generator\.weights\.h5"),
-    "file in subfolder": (_set(["files", "../x.h5"], {"sha256": "a" * 64, "size": 1}), "bad file name"),
+    "generator file missing": (_set(["files", "model.weights.h5"], KeyError), r"files.*model\.weights\.h5"),
+    "generator metadata missing": (_set(["files", "metadata.json"], KeyError), r"files.*metadata\.json"),
+    "file outside the folder": (_set(["files", "../x.h5"], {"sha256": "a" * 64, "size": 1}), "bad file name"),
+    "file in an unknown subfolder": (_set(["files", "other/model.weights.h5"], {"sha256": "a" * 64, "size": 1}),
+                                     "bad file name.*part folder"),
+    "absolute file": (_set(["files", "/model.weights.h5"], {"sha256": "a" * 64, "size": 1}), "bad file name"),
     "manifest lists itself": (_set(["files", "manifest.json"], {"sha256": "a" * 64, "size": 1}), "bad file name"),
     "repo_id without org": (_set(["hub", "repo_id"], "sngan-fmnist-32"), r"hub\.repo_id"),
     "repo_id other name": (_set(["hub", "repo_id"], "org/other-fmnist-32"), r"hub\.repo_id.*model name"),
@@ -93,7 +98,7 @@ TICKET_BAD = {
     "sparsity string": (_set(["sparsity", "discriminator"], "0.79"), r"sparsity\.discriminator"),
     "sparsity unknown part": (_set(["sparsity", "ema"], 0.5), r"sparsity.*unknown key.*ema"),
     "sparsity missing generator": (_set(["sparsity", "generator"], KeyError), r"sparsity.*generator"),
-    "sparsity of a discriminator not shipped": (_set(["files", "discriminator.weights.h5"], KeyError),
+    "sparsity of a discriminator not shipped": (_set(["files", "discriminator/model.weights.h5"], KeyError),
                                                 r"sparsity\.discriminator"),
 }
 
@@ -102,7 +107,8 @@ def ticket_manifest():
     """GOOD as a lottery ticket: masks.h5 and discriminator listed, sparsity recorded."""
     manifest = copy.deepcopy(GOOD)
     manifest["files"]["masks.h5"] = {"sha256": "e" * 64, "size": 5}
-    manifest["files"]["discriminator.weights.h5"] = {"sha256": "f" * 64, "size": 7}
+    for f in ("config.json", "model.weights.h5", "metadata.json"):
+        manifest["files"][f"discriminator/{f}"] = {"sha256": "f" * 64, "size": 7}
     manifest["sparsity"] = {"generator": 0.79, "discriminator": 0.79}
     return manifest
 
@@ -139,14 +145,16 @@ def test_bad_ticket_sparsity_names_the_field(case):
         validate_manifest(manifest)
 
 
-def test_folder_must_list_every_weight_file(tmp_path):
+@pytest.mark.parametrize("extra", ["discriminator/model.weights.h5", "discriminator/config.json", "masks.h5",
+                                   "generator.weights.h5"])
+def test_folder_must_list_every_model_file(tmp_path, extra):
     folder = tmp_path / "sngan-fmnist-32"
-    folder.mkdir()
-    for f in ("generator.weights.h5", "config.json", "README.md", "samples.png", "manifest.json"):
+    (folder / "discriminator").mkdir(parents=True)
+    for f in ("model.weights.h5", "config.json", "metadata.json", "README.md", "samples.png", "manifest.json"):
         (folder / f).write_bytes(b"x")
     validate_manifest(copy.deepcopy(GOOD), folder=str(folder))
-    (folder / "discriminator.weights.h5").write_bytes(b"x")
-    with pytest.raises(ValueError, match=r"discriminator\.weights\.h5"):
+    (folder / extra).write_bytes(b"x")
+    with pytest.raises(ValueError, match=f"files: .*{extra}.*does not list"):
         validate_manifest(copy.deepcopy(GOOD), folder=str(folder))
 
 

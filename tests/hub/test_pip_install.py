@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from tests.hub.conftest import NAME, publish_folder, tiny_sngan
-from tests.hub.test_shipped_manifests import SHIPPED
+from tests.hub.test_shipped_manifests import SHIPPED, expected_data_files
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -22,6 +22,7 @@ from zoo.hub.registry import weights_dir
 names = zoo.list_pretrained()
 g = zoo.load(sys.argv[1])
 np.save(sys.argv[2], g.sample(4, seed=0))
+zoo.load(sys.argv[1], part="discriminator")  # discriminator/ was installed too
 print(json.dumps({"zoo": zoo.__file__, "names": names, "weights_dir": weights_dir()}))
 """
 
@@ -44,7 +45,7 @@ def copy_source(dst):
     g, d = tiny_sngan()
     publish_folder(str(dst / "weights_manifest" / NAME), g, d)
     setup_cfg = (dst / "setup.cfg").read_text()
-    line = f"share/zoo/weights_manifest/{NAME} = weights_manifest/{NAME}/*\n"
+    line = "".join(f"{target} = {pattern}\n" for target, pattern in expected_data_files(NAME).items())
     if "[options.data_files]" in setup_cfg:
         setup_cfg = setup_cfg.replace("[options.data_files]\n", "[options.data_files]\n" + line)
     else:

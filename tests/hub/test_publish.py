@@ -13,6 +13,9 @@ from zoo.hub import publish as pub
 from zoo.hub.manifest import COMMIT_PATTERN, sha256_file, validate_manifest
 from zoo.version import __version__
 
+MODEL_FILES = ["config.json", "discriminator/config.json", "discriminator/metadata.json",
+               "discriminator/model.weights.h5", "metadata.json", "model.weights.h5"]
+
 
 def read_manifest(root):
     return json.loads((root / NAME / "manifest.json").read_text())
@@ -22,7 +25,7 @@ def test_write_manifest_fills_files_versions_params_commit(weights_root):
     manifest = read_manifest(weights_root)
     folder = weights_root / NAME
     validate_manifest(manifest, folder=str(folder))
-    assert sorted(manifest["files"]) == ["config.json", "discriminator.weights.h5", "generator.weights.h5"]
+    assert sorted(manifest["files"]) == MODEL_FILES
     for f, entry in manifest["files"].items():
         assert entry == {"sha256": sha256_file(str(folder / f)), "size": os.path.getsize(folder / f)}
     assert manifest["versions"] == {"zoo": __version__, "tensorflow": tf.__version__, "keras": keras.__version__}
@@ -49,8 +52,7 @@ def test_publish_uploads_the_folder_and_pins_the_revision(weights_root, fake_hf_
     assert created == repo_id and create_kwargs["exist_ok"] is True and create_kwargs["token"] == "hf_xxx"
     assert upload["repo_id"] == repo_id and upload["repo_type"] == "model" and upload["token"] == "hf_xxx"
     assert os.path.samefile(upload["folder_path"], weights_root / NAME)
-    assert set(upload["allow_patterns"]) == {"config.json", "discriminator.weights.h5", "generator.weights.h5",
-                                             "manifest.json", "README.md"}
+    assert set(upload["allow_patterns"]) == {*MODEL_FILES, "manifest.json", "README.md"}
     assert "README.md" in listing  # a model card is written when the folder has none
     assert uploaded_manifest["hub"] == {"repo_id": repo_id, "revision": None}
     manifest = read_manifest(weights_root)
@@ -65,7 +67,7 @@ def test_publish_refuses_a_repo_named_differently(weights_root, fake_hf_api):
 
 
 def test_publish_refuses_damaged_files(weights_root, fake_hf_api):
-    (weights_root / NAME / "generator.weights.h5").write_bytes(b"oops")
+    (weights_root / NAME / "model.weights.h5").write_bytes(b"oops")
     with pytest.raises(ValueError, match="sha256"):
         pub.publish(NAME, REPO_ID)
     assert fake_hf_api.calls == []
@@ -109,8 +111,9 @@ def test_folder_from_workdir(tmp_path, monkeypatch):
                                        repo_id="org/sngan-fmnist-32", num_examples=60000, weights_root=str(root),
                                        git_commit="f" * 40)
     folder = root / "sngan-fmnist-32"
-    assert sorted(os.listdir(folder)) == ["README.md", "config.json", "discriminator.weights.h5",
-                                          "generator.weights.h5", "manifest.json", "samples.png"]
+    assert sorted(os.listdir(folder)) == ["README.md", "config.json", "discriminator", "manifest.json",
+                                          "metadata.json", "model.weights.h5", "samples.png"]
+    assert sorted(manifest["files"]) == MODEL_FILES
     assert manifest["recipe"] == {"path": "recipes/sngan_fmnist32.py", "steps": 1250, "wall_clock_s": 1005.2,
                                   "hardware": "2 CPU cores (x86_64), GPUs: 0", "git_commit": "f" * 40,
                                   "command": "zoo train recipes/sngan_fmnist32.py"}

@@ -54,7 +54,7 @@ def test_installed_location_is_under_the_prefix():
 def test_broken_manifest_fails_loudly_with_its_path(weights_root):
     path = weights_root / NAME / "manifest.json"
     manifest = json.loads(path.read_text())
-    manifest["files"]["generator.weights.h5"]["sha256"] = "xyz"
+    manifest["files"]["model.weights.h5"]["sha256"] = "xyz"
     path.write_text(json.dumps(manifest))
     with pytest.raises(ValueError, match=r"manifest\.json.*sha256"):
         zoo.list_pretrained()

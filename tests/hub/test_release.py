@@ -34,7 +34,8 @@ def test_release_of_a_smoke_run(tmp_path, monkeypatch):
     assert manifest["recipe"]["command"] == trained_with  # the model card's "Exact command"
     assert trained_with in (folder / "README.md").read_text()
     assert manifest["dataset"] == {"name": "fmnist", "split": "train", "num_examples": 60000}
-    for name in ("README.md", "samples.png", "config.json", "generator.weights.h5", "discriminator.weights.h5"):
+    for name in ("README.md", "samples.png", "config.json", "model.weights.h5", "metadata.json",
+                 "discriminator/config.json", "discriminator/model.weights.h5", "discriminator/metadata.json"):
         assert (folder / name).exists(), name
 
     import zoo

@@ -1,20 +1,36 @@
-"""Every model folder shipped in `weights_manifest/`: schema, sha256 of every file, golden slice, packaging."""
+"""Every model folder shipped in `weights_manifest/`: schema, sha256 of every file, golden slice through
+`zoo.load`, through `keras.saving.load_model(folder)` and through `keras.saving.load_model("hf://ORG/NAME")`
+from an offline Hugging Face cache, and packaging."""
 
 import configparser
+import json
 import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 
+from tests.hub.hf_cache import make_hf_cache
 from zoo.hub.load import load, verify_files
-from zoo.hub.publish import golden_labels, golden_window
+from zoo.hub.publish import golden_labels, golden_window, upload_patterns
 from zoo.hub.registry import INSTALLED_SUBDIR, read_manifest
 from zoo.models.latents import sample_latents
+from zoo.models.parts import PARTS, part_subdir
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ROOT = os.path.join(REPO, "weights_manifest")
 SHIPPED = sorted(n for n in os.listdir(ROOT) if not n.startswith((".", "_"))
                  and os.path.isdir(os.path.join(ROOT, n))) if os.path.isdir(ROOT) else []
+
+
+def expected_data_files(name: str) -> dict:
+    """{install dir: source pattern} setup.cfg needs for model `name`: its folder's files, and each part folder."""
+    target = os.path.join(INSTALLED_SUBDIR, name).replace(os.sep, "/")
+    entries = {target: f"weights_manifest/{name}/*.*"}
+    for subdir in sorted({part_subdir(p) for p in PARTS} - {""}):
+        entries[f"{target}/{subdir}"] = f"weights_manifest/{name}/{subdir}/*"
+    return entries
 
 
 def data_files_entries(setup_cfg: str) -> dict:
@@ -45,8 +61,66 @@ def test_shipped_golden_slice(name, monkeypatch):
 
 @pytest.mark.parametrize("name", SHIPPED)
 def test_shipped_folder_is_installed_by_pip(name):
-    """`pip install .` installs a folder only if setup.cfg [options.data_files] names it (one line per model)."""
+    """`pip install .` installs a folder only if setup.cfg [options.data_files] names it and its part folders."""
     entries = data_files_entries(os.path.join(REPO, "setup.cfg"))
-    target = os.path.join(INSTALLED_SUBDIR, name).replace(os.sep, "/")
-    assert entries.get(target) == f"weights_manifest/{name}/*", (
-        f"add to setup.cfg [options.data_files]: {target} = weights_manifest/{name}/*")
+    for target, pattern in expected_data_files(name).items():
+        assert entries.get(target) == pattern, f"add to setup.cfg [options.data_files]: {target} = {pattern}"
+
+
+# one fresh process, `import zoo` before Keras: every shipped folder and Hub repo loads with Keras alone
+KERAS_LOAD = """
+import json, sys
+import numpy as np
+import zoo
+import keras
+out = {}
+for path, golden in json.loads(sys.argv[1]).items():
+    g = keras.saving.load_model(path)
+    z = g.latents(golden["num"], seed=golden["seed"])
+    labels = None if golden.get("labels") is None else np.asarray(golden["labels"], np.int32)
+    x = np.asarray(g(z, labels=labels, training=False))
+    c = x.shape[1] // 2 - 2
+    out[path] = {"class": type(g).__name__, "window": x[:, c:c + 4, c:c + 4, :1].astype(float).tolist()}
+print(json.dumps(out))
+"""
+REVISION = "0123456789abcdef0123456789abcdef01234567"
+
+
+@pytest.fixture(scope="module")
+def keras_loaded(tmp_path_factory):
+    """{path: {"class", "window"}} from `keras.saving.load_model(path)` in a fresh process, for every shipped
+    folder and for "hf://<repo_id>" of each, served offline (HF_HUB_OFFLINE=1) from a cache laid out as the
+    Hub lays it out (refs/main -> snapshots/<rev>/, every uploaded file as a blob symlink)."""
+    root = tmp_path_factory.mktemp("hf")
+    jobs = {}
+    for name in SHIPPED:
+        folder = os.path.join(ROOT, name)
+        manifest = read_manifest(folder)
+        make_hf_cache(root / "hub", manifest["hub"]["repo_id"], REVISION, folder, upload_patterns(folder, manifest))
+        jobs[folder] = jobs[f"hf://{manifest['hub']['repo_id']}"] = manifest["golden"]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HF_")}
+    env.update(HF_HUB_OFFLINE="1", HF_HUB_CACHE=str(root / "hub"), HF_HOME=str(root / "hf_home"),
+               HF_ENDPOINT="http://127.0.0.1:9", TF_CPP_MIN_LOG_LEVEL="3")
+    proc = subprocess.run([sys.executable, "-c", KERAS_LOAD, json.dumps(jobs)], capture_output=True, text=True,
+                          timeout=600, env=env, cwd=str(root))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_shipped_folder_loads_with_keras_alone(name, keras_loaded):
+    """`keras.saving.load_model(folder)` after `import zoo`: the folder (with its manifest, card, pictures and
+    discriminator/ beside the generator's files) gives the generator with its golden slice."""
+    manifest = read_manifest(os.path.join(ROOT, name))
+    result = keras_loaded[os.path.join(ROOT, name)]
+    assert result["class"] == manifest["architecture"].rsplit(".", 1)[-1]
+    np.testing.assert_allclose(result["window"], manifest["golden"]["slice"], atol=manifest["golden"]["atol"])
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_shipped_repo_loads_from_an_offline_hf_cache(name, keras_loaded):
+    """`keras.saving.load_model("hf://ORG/NAME")` from the offline Hugging Face cache."""
+    manifest = read_manifest(os.path.join(ROOT, name))
+    result = keras_loaded[f"hf://{manifest['hub']['repo_id']}"]
+    assert result["class"] == manifest["architecture"].rsplit(".", 1)[-1]
+    np.testing.assert_allclose(result["window"], manifest["golden"]["slice"], atol=manifest["golden"]["atol"])

@@ -2,21 +2,23 @@
 
 Layout written (the one TF Serving watches): `<directory>/<version>/saved_model.pb` + `variables/`.
 
-Signatures (every input is typed and shaped: a wrong dtype or shape is refused at call time):
+The signatures follow the published model's own `sample` (`zoo.models.base.GANGenerator`): its `latent_dim`,
+its labels (`num_classes`), its truncation (`truncates_in_call`, `latents_tf`) and its `output_kind`. Every
+input is typed and shaped: a wrong dtype or shape is refused at call time.
 
 - `serving_default(z float32[N, latent_dim] [, labels int32[N]] [, truncation float32[]])`
-  -> `{"images": uint8[N, H, W, C]}` (video generators: `[N, T, H, W, C]`).
-  `labels` only for class-conditional generators (`num_classes > 0`); `truncation` only for families whose
-  `call` takes a `truncation` argument (e.g. w-space truncation). z-space truncation (BigGAN) is the client's
-  choice of z.
+  -> `{"images": uint8[N, H, W, C]}` (`output_kind` "video": `[N, T, H, W, C]`).
+  `labels` only for class-conditional generators (`num_classes > 0`); `truncation` only for families that
+  truncate inside `call` (e.g. psi in w-space). z-space truncation (BigGAN) is the client's choice of z.
 - `sample(seed int64[], num int32[] [, labels int32[num]] [, truncation float32[]])` -> `{"images": ...}`:
-  z is drawn by TensorFlow's stateless RNG, `tf.random.stateless_normal([num, latent_dim], seed=[seed, 0])`,
-  so the same seed gives the same images on every call and server, but NOT the images of
-  `g.sample(num, seed)`, whose z comes from NumPy (`zoo.models.latents.sample_latents`).
+  z is the model's `latents_tf(num, seed)` (by default TensorFlow's stateless RNG,
+  `tf.random.stateless_normal([num, latent_dim], seed=[seed, 0])`), so the same seed gives the same images on
+  every call and server, but NOT the images of `g.sample(num, seed)`, whose z comes from NumPy.
 - `sample_truncated(seed int64[], num int32[] [, labels int32[num]], truncation float32[])` (z-space families,
-  i.e. those without a `truncation` argument in `call`): the truncation trick on the server. z is drawn as in
-  `sample`, then every |z| > truncation is redrawn (stateless, seed folded with the round) until all lie in
-  [-truncation, truncation] (Brock et al. 2019, Sec. 3.1); truncation must be > 0.
+  i.e. `truncates_in_call` False): the truncation trick on the server, z = `latents_tf(num, seed,
+  truncation)`: by default z drawn as in `sample`, then every |z| > truncation redrawn (stateless, seed
+  folded with the round) until all lie in [-truncation, truncation] (Brock et al. 2019, Sec. 3.1);
+  truncation must be > 0.
 
 uint8 conversion is `zoo.images.to_uint8` written in TF ops: `clip(round_half_to_even((x + 1) * 127.5), 0, 255)`
 in float32, bit-identical to the NumPy version for the same float input.
@@ -38,32 +40,12 @@ def to_uint8_tf(x: tf.Tensor) -> tf.Tensor:
     return tf.cast(tf.clip_by_value(tf.round((x + 1.0) * 127.5), 0.0, 255.0), tf.uint8)
 
 
-def truncated_normal_tf(shape, seed, truncation):
-    """Standard normal of `shape` (stateless, `seed` int64[2]) with every |z| > truncation redrawn until
-    inside: the truncation trick in TF ops (the NumPy version is `zoo.models.latents.truncated_normal`)."""
-    z = tf.random.stateless_normal(shape, seed=seed, dtype=tf.float32)
-
-    def outside(_, z):
-        return tf.reduce_any(tf.abs(z) > truncation)
-
-    def redraw(i, z):
-        fresh = tf.random.stateless_normal(shape, seed=tf.random.experimental.stateless_fold_in(seed, i))
-        return i + 1, tf.where(tf.abs(z) > truncation, fresh, z)
-
-    _, z = tf.while_loop(outside, redraw, (tf.constant(1, tf.int64), z))
-    return z
-
-
-def supports_truncation(generator) -> bool:
-    """True when the generator's `call` takes a `truncation` argument."""
-    return "truncation" in inspect.signature(generator.call).parameters
-
-
 class ServingModule(tf.Module):
     """A `tf.Module` holding a generator's variables and its two serving functions.
 
     Args:
-        generator: a built `zoo.models.base.GANGenerator`.
+        generator: a built `zoo.models.base.GANGenerator`; its `latents_tf`, `truncates_in_call`,
+            `num_classes` and `output_kind` decide the signatures.
 
     Example:
         >>> module = ServingModule(g)
@@ -73,13 +55,15 @@ class ServingModule(tf.Module):
 
     def __init__(self, generator):
         super().__init__(name="zoo_generator")
-        # a bound method is not trackable: the Keras object graph stays out of the SavedModel, only the
+        # bound methods are not trackable: the Keras object graph stays out of the SavedModel, only the
         # variables (listed below) and the traced functions are saved
         self._call_generator = generator.__call__
+        self._latents = generator.latents_tf
         self.model_variables = list(generator.variables)
         self.latent_dim = int(generator.latent_dim)
         self.num_classes = int(generator.num_classes)
-        self.truncation = supports_truncation(generator)
+        self.output_rank = {"image": 4, "video": 5}[generator.output_kind]
+        self.truncation = bool(generator.truncates_in_call)
         self.serving_default = tf.function(self._serving_fn(), input_signature=self._specs(z=True), autograph=False)
         self.sample = tf.function(self._sample_fn(), input_signature=self._specs(z=False), autograph=False)
         if not self.truncation:
@@ -103,6 +87,9 @@ class ServingModule(tf.Module):
             labels = self._check_labels(labels, tf.shape(z)[0])
         kwargs = {"truncation": truncation} if truncation is not None else {}
         images = self._call_generator(z, labels=labels, training=False, **kwargs)
+        if images.shape.rank != self.output_rank:
+            raise ValueError(f"the generator's output has shape {images.shape}, but its output_kind promises "
+                             f"rank {self.output_rank} (image NHWC: 4, video NTHWC: 5)")
         return {"images": to_uint8_tf(images)}
 
     def _check_labels(self, labels, batch):
@@ -130,9 +117,8 @@ class ServingModule(tf.Module):
         def sample(seed, num, *extra):
             check = tf.debugging.assert_positive(num, message="num must be >= 1")
             with tf.control_dependencies([check]):
-                shape = tf.stack([num, tf.constant(self.latent_dim, tf.int32)])
-            z = tf.random.stateless_normal(shape, seed=tf.stack([seed, tf.constant(0, tf.int64)]), dtype=tf.float32)
-            return self._generate(z, *self._split(extra))
+                num = tf.identity(num)
+            return self._generate(self._latents(num, seed), *self._split(extra))
         return _typed(sample, self._specs(z=False))
 
     def _sample_truncated_fn(self):
@@ -141,10 +127,9 @@ class ServingModule(tf.Module):
             checks = [tf.debugging.assert_positive(num, message="num must be >= 1"),
                       tf.debugging.assert_positive(truncation, message="truncation must be > 0")]
             with tf.control_dependencies(checks):
-                shape = tf.stack([num, tf.constant(self.latent_dim, tf.int32)])
-            z = truncated_normal_tf(shape, tf.stack([seed, tf.constant(0, tf.int64)]), truncation)
+                num, truncation = tf.identity(num), tf.identity(truncation)
             labels = extra[0] if self.num_classes else None
-            return self._generate(z, labels)
+            return self._generate(self._latents(num, seed, truncation), labels)
         return _typed(sample_truncated, self._specs(z=False) + [tf.TensorSpec([], tf.float32, name="truncation")])
 
 

@@ -7,7 +7,9 @@ Where the files come from, first match wins:
    `HF_HUB_OFFLINE=1`, it is served from the HF cache `models--<org>--<name>/snapshots/<revision>/`).
 
 The manifest that is trusted is always the local registry's; files from the Hub are checked against it.
-Nothing is unpickled: config.json is JSON and the weights are Keras HDF5 weight files.
+Nothing is unpickled: config.json is JSON and the weights are Keras HDF5 weight files. The folder layout (one
+Keras model directory per part) is `zoo.models.parts`'; the same folder also loads with
+`keras.saving.load_model(folder)` (no checksums there).
 """
 
 from __future__ import annotations
@@ -15,10 +17,9 @@ from __future__ import annotations
 import json
 import os
 
-from zoo.hub.manifest import CONFIG_FILE, sha256_file
+from zoo.hub.manifest import sha256_file
 from zoo.hub.registry import get_entry
-
-PARTS = {"generator": "generator.weights.h5", "discriminator": "discriminator.weights.h5"}
+from zoo.models.parts import GENERATOR, check_part, part_files
 
 
 class ChecksumError(ValueError):
@@ -32,7 +33,7 @@ def verify_files(folder: str, files: dict) -> None:
     """
     for filename in sorted(files):
         expected = files[filename]
-        path = os.path.join(folder, filename)
+        path = os.path.join(folder, *filename.split("/"))
         if not os.path.isfile(path):
             raise FileNotFoundError(f"{path} is missing; the manifest lists {filename} "
                                     f"(sha256 {expected['sha256']}, {expected['size']} bytes)")
@@ -46,7 +47,7 @@ def verify_files(folder: str, files: dict) -> None:
 
 def missing_files(folder: str, files: dict) -> list[str]:
     """Files of the manifest that are not present in `folder`."""
-    return sorted(f for f in files if not os.path.isfile(os.path.join(folder, f)))
+    return sorted(f for f in files if not os.path.isfile(os.path.join(folder, *f.split("/"))))
 
 
 def download_snapshot(manifest: dict) -> str:
@@ -85,16 +86,18 @@ def verified_folder(entry) -> str:
 
 
 def check_config_matches(folder: str, manifest: dict) -> None:
-    """config.json's generator must be the manifest's `architecture` + `config`."""
-    with open(os.path.join(folder, CONFIG_FILE)) as f:
-        spec = json.load(f)["generator"]
+    """The generator's config.json must be the manifest's `architecture` + `config` (a zoo class)."""
+    from zoo.models.serialization import part_spec
+
+    spec = part_spec(folder, GENERATOR)
     if spec["class"] != manifest["architecture"] or spec["config"] != manifest["config"]:
-        raise ValueError(f"{folder}/{CONFIG_FILE} describes {spec['class']} with config {spec['config']}, but the "
-                         f"manifest says {manifest['architecture']} with config {manifest['config']}; expected both "
-                         f"to describe the same generator (rewrite the manifest with zoo.hub.publish.write_manifest)")
+        raise ValueError(f"{folder}: its generator config describes {spec['class']} with config {spec['config']}, "
+                         f"but the manifest says {manifest['architecture']} with config {manifest['config']}; "
+                         f"expected both to describe the same generator (rewrite the manifest with "
+                         f"zoo.hub.publish.write_manifest)")
 
 
-def load(name: str, part: str = "generator"):
+def load(name: str, part: str = GENERATOR):
     """The pretrained `part` ("generator" or "discriminator") of model `name`, weights verified by sha256.
 
     Every file listed in the manifest is checked before anything is built. The returned model carries
@@ -105,11 +108,11 @@ def load(name: str, part: str = "generator"):
         >>> images = g.sample(16, seed=0)       # uint8 (16, 32, 32, 1)
         >>> d = zoo.load("sngan-fmnist-32", part="discriminator")
     """
-    if part not in PARTS:
-        raise ValueError(f"part must be one of {sorted(PARTS)}, got {part!r}")
+    check_part(part)
     entry = get_entry(name)
-    if PARTS[part] not in entry.manifest["files"]:
-        raise ValueError(f"{name} ships no {part} ({PARTS[part]} is not in its manifest's files: "
+    missing = [f for f in part_files(part) if f not in entry.manifest["files"]]
+    if missing:
+        raise ValueError(f"{name} ships no {part} ({missing} not in its manifest's files: "
                          f"{sorted(entry.manifest['files'])})")
     folder = verified_folder(entry)
     from zoo.models.serialization import load_model_files

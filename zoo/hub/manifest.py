@@ -1,13 +1,15 @@
 """The `manifest.json` schema of a published generator (DESIGN.md), as a validator, plus streaming sha256.
 
 A manifest is plain JSON, read with `json.load` and checked with `validate_manifest`; every error is a
-ValueError that names the bad field (as a dotted path such as `files['generator.weights.h5'].sha256`),
+ValueError that names the bad field (as a dotted path such as `files['model.weights.h5'].sha256`),
 what it holds and what was expected.
 
 Decisions the design left open, written down here:
-- `files` lists every payload file of the folder with its sha256 and size: `config.json` (it decides the
-  architecture that gets built) and every `*.weights.h5`. Not listed: `manifest.json` itself, `README.md` and
-  `samples.png` (documentation, free to be edited without re-hashing).
+- `files` lists every payload file of the folder with its sha256 and size, by its path relative to the folder
+  ("/" separators): the Keras files of every part (`config.json`, which decides the architecture that gets
+  built, `model.weights.h5`, `metadata.json`; the discriminator's under `discriminator/`, see
+  `zoo.models.parts`) and `masks.h5` for a lottery ticket. At least the generator's three files. Not listed:
+  `manifest.json` itself, `README.md` and the pictures (documentation, free to be edited without re-hashing).
 - `hub.repo_id` ends in the model name (the name is also the Hub repo name); `hub.revision` is null until the
   folder is uploaded, then the 40-hex commit id returned by the Hub.
 - `recipe.git_commit` is a 40-hex commit or null (trained outside a git checkout); `recipe.command` (optional)
@@ -29,11 +31,11 @@ import os
 import re
 
 from zoo.checksums import sha256_file  # noqa: F401  (re-exported by zoo.hub)
+from zoo.models.parts import (DISCRIMINATOR, GENERATOR, KERAS_FILES, MASKS_FILE, PARTS, part_files, part_subdir,
+                              weights_file)
 
 MANIFEST_FILE = "manifest.json"
-CONFIG_FILE = "config.json"
-MASKS_FILE = "masks.h5"  # a lottery ticket's pruning masks (zoo.models.serialization)
-REQUIRED_FILES = ("generator.weights.h5", CONFIG_FILE)
+REQUIRED_FILES = part_files(GENERATOR)  # the sampler: config.json, model.weights.h5, metadata.json
 # documentation files that may sit in a folder without being listed in `files`
 UNLISTED_FILES = (MANIFEST_FILE, "README.md", "samples.png", "samples.gif", "classes.png", ".gitattributes")
 
@@ -81,20 +83,41 @@ def validate_manifest(manifest: dict, folder: str | None = None) -> dict:
 
 
 def check_folder_coverage(manifest: dict, folder: str) -> None:
-    """The folder is named after the model and every weight file in it is listed in `files`."""
+    """The folder is named after the model and every payload file in it is listed in `files`."""
     base = os.path.basename(os.path.normpath(folder))
     if base != manifest["name"]:
         raise ValueError(f"name: manifest says {manifest['name']!r} but its folder is {folder!r}; "
                          f"expected the folder to be named after the model")
-    unlisted = sorted(f for f in os.listdir(folder)
-                      if os.path.isfile(os.path.join(folder, f)) and _is_payload(f) and f not in manifest["files"])
+    unlisted = [f for f in payload_files(folder) if f not in manifest["files"]]
     if unlisted:
         raise ValueError(f"files: {folder} holds {unlisted} which the manifest does not list; "
-                         f"expected every weight file with its sha256 and size (zoo.hub.publish.write_manifest)")
+                         f"expected every model file with its sha256 and size (zoo.hub.publish.write_manifest)")
 
 
-def _is_payload(filename: str) -> bool:
-    return filename not in UNLISTED_FILES and (filename.endswith(".h5") or filename == CONFIG_FILE)
+def is_payload(filename: str) -> bool:
+    """A model file (to be listed with its hash): a Keras file of a part, or any *.h5 (e.g. masks.h5)."""
+    return filename not in UNLISTED_FILES and (filename.endswith(".h5") or filename in KERAS_FILES)
+
+
+def payload_files(folder: str) -> list[str]:
+    """Sorted paths, relative to `folder` ("/" separators), of the model files in the folder and in the
+    folders of its parts (`zoo.models.parts`)."""
+    found = []
+    for subdir in sorted({part_subdir(p) for p in PARTS}):
+        directory = os.path.join(folder, subdir) if subdir else folder
+        if os.path.isdir(directory):
+            found += [f"{subdir}/{f}" if subdir else f for f in os.listdir(directory)
+                      if os.path.isfile(os.path.join(directory, f)) and is_payload(f)]
+    return sorted(found)
+
+
+def is_file_key(filename) -> bool:
+    """A `files` key: a plain file name in the model folder, or `<part folder>/<plain file name>`."""
+    if not isinstance(filename, str):
+        return False
+    subdir, _, name = filename.rpartition("/")
+    plain = bool(name) and not name.startswith(".") and "\\" not in name and name not in UNLISTED_FILES
+    return plain and (subdir == "" and "/" not in filename or subdir in {part_subdir(p) for p in PARTS} - {""})
 
 
 # ---- field checks: each takes (value, dotted field path) and raises ValueError naming the path ----
@@ -169,12 +192,13 @@ def _files(value, path):
     if missing:
         raise ValueError(f"manifest field {path}: missing {missing}; expected every payload file "
                          f"(at least {list(REQUIRED_FILES)}) with its sha256 and size")
+    part_folders = sorted({part_subdir(p) for p in PARTS} - {""})
     for filename, entry in value.items():
         where = f"{path}[{filename!r}]"
-        if (not isinstance(filename, str) or not filename or "/" in filename or "\\" in filename
-                or filename.startswith(".") or filename in UNLISTED_FILES):
+        if not is_file_key(filename):
             raise ValueError(f"manifest field {path}: bad file name {filename!r}; expected a plain file name in "
-                             f"the model folder, not one of {list(UNLISTED_FILES)}")
+                             f"the model folder or in a part folder {part_folders} (e.g. "
+                             f"{weights_file(DISCRIMINATOR)!r}), not one of {list(UNLISTED_FILES)}")
         _check_dict(entry, where, ("sha256", "size"))
         if not isinstance(entry["sha256"], str) or not SHA256_PATTERN.match(entry["sha256"]):
             _fail(f"{where}.sha256", entry["sha256"], "64 lowercase hex digits")
@@ -287,10 +311,10 @@ def _check_cross_fields(manifest: dict) -> None:
         raise ValueError(f"manifest field sparsity: {'missing' if 'sparsity' not in manifest else 'present'} while "
                          f"files {'lists' if MASKS_FILE in manifest['files'] else 'does not list'} {MASKS_FILE}; "
                          f"expected both (a lottery ticket) or neither (zoo.hub.publish.write_manifest sets both)")
-    if "sparsity" in manifest and ("discriminator" in manifest["sparsity"]) != (
-            "discriminator.weights.h5" in manifest["files"]):
-        raise ValueError("manifest field sparsity.discriminator: expected exactly when discriminator.weights.h5 "
-                         "ships")
+    if "sparsity" in manifest and (DISCRIMINATOR in manifest["sparsity"]) != (
+            weights_file(DISCRIMINATOR) in manifest["files"]):
+        raise ValueError(f"manifest field sparsity.discriminator: expected exactly when "
+                         f"{weights_file(DISCRIMINATOR)} ships")
     res = [int(r) for r in parse_name(name)["res"].split("x")]
     if res[-1] != manifest["resolution"][-1] or not set(res) <= set(manifest["resolution"]):
         raise ValueError(f"manifest field resolution: {manifest['resolution']} does not match the name's "

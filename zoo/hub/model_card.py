@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 
 from zoo.hub.manifest import parse_name
+from zoo.models.parts import DISCRIMINATOR, GENERATOR, MASKS_FILE, PARTS, part_files, part_subdir
 
 LIBRARY_TAGS = ["zoo", "gan", "tensorflow", "keras"]
 PIPELINE_TAG = "unconditional-image-generation"
@@ -93,7 +94,11 @@ def usage(manifest: dict) -> str:
     out = "grid.gif" if video else "grid.png"
     return (f"```python\nimport zoo\n\ng = zoo.load(\"{name}\")        # weights checked by sha256\n"
             f"x = {sample}   # uint8, {'NTHWC' if video else 'NHWC'}\n{save}\n```\n\n"
-            f"or `zoo sample {name} --num 64 --seed 0{cli_labels} --out {out}`.\n")
+            f"or `zoo sample {name} --num 64 --seed 0{cli_labels} --out {out}`.\n\n"
+            f"Keras reads the folder too (`import zoo` registers the zoo classes; no sha256 checks this way):\n\n"
+            f"```python\nimport keras\nimport zoo\n\n"
+            f"g = keras.saving.load_model(\"hf://{manifest['hub']['repo_id']}\")   # or a local copy of the folder\n"
+            f"```\n")
 
 
 def training(manifest: dict) -> str:
@@ -113,9 +118,22 @@ def sparsity_line(manifest: dict) -> str:
     """A list item on a lottery ticket's pruned fractions ("" for a dense model)."""
     if "sparsity" not in manifest:
         return ""
-    pruned = " and ".join(f"{100 * s:.1f}% of the {part}'s" for part, s in manifest["sparsity"].items())
+    sparsity = manifest["sparsity"]
+    pruned = " and ".join(f"{100 * sparsity[part]:.1f}% of the {part}'s" for part in PARTS if part in sparsity)
     return (f"- lottery ticket: {pruned} prunable weights (conv / dense kernels) pruned by iterative magnitude "
-            f"pruning; the 0/1 masks are in `masks.h5` (`zoo.training.lottery_ticket`)\n")
+            f"pruning; the 0/1 masks are in `{MASKS_FILE}` (`zoo.training.lottery_ticket`)\n")
+
+
+def files_layout(manifest: dict) -> str:
+    """What the files are: one Keras model directory per part (`zoo.models.parts`), masks for tickets."""
+    text = ("The generator is a Keras model directory at the root of the repo (" +
+            ", ".join(f"`{f}`" for f in part_files(GENERATOR)) + "), the layout `keras.saving.save_model(model, "
+            "path, zipped=False)` writes")
+    if any(f in manifest["files"] for f in part_files(DISCRIMINATOR)):
+        text += f"; the discriminator, for fine-tuning, is another one in `{part_subdir(DISCRIMINATOR)}/`"
+    if MASKS_FILE in manifest["files"]:
+        text += f"; `{MASKS_FILE}` holds the lottery ticket's 0/1 pruning masks, one group per part"
+    return text + ".\n\n"
 
 
 def files_table(manifest: dict) -> str:
@@ -180,7 +198,7 @@ def make_model_card(manifest: dict, samples_png: str | None = "samples.png", cla
         "## Usage\n\n", usage(m), "\n",
         "## Metrics\n\n", metrics_table(m["metrics"]), truncation_note(m["metrics"]), "\n",
         "## Training\n\n", training(m), "\n",
-        "## Files\n\n", files_table(m),
+        "## Files\n\n", files_layout(m), files_table(m),
         f"\nGolden check: seed {m['golden']['seed']}, {m['golden']['num']} samples, atol {m['golden']['atol']}. "
         f"Saved with {versions}.\n",
     ]

@@ -2,7 +2,7 @@
 
 A folder becomes publishable in three steps, all offline (`folder_from_workdir` does them for a training run):
 
-    save_model_files(folder, g, d)                       # config.json + *.weights.h5 (zoo.models.serialization)
+    save_model_files(folder, g, d)      # Keras model directories: generator at the root, discriminator/ (zoo.models.parts)
     write_manifest(folder, dataset=..., license=..., repo_id=..., recipe=..., metrics=[...])
     write_samples(folder); write_model_card(folder, read_manifest(folder))
 
@@ -18,9 +18,9 @@ import shutil
 
 import numpy as np
 
+from zoo.hub.manifest import MANIFEST_FILE, UNLISTED_FILES, payload_files, sha256_file, validate_manifest
+from zoo.models.parts import CONFIG_FILE, DISCRIMINATOR, GENERATOR, MASKS_FILE
 from zoo.provenance import git_commit  # noqa: F401  (re-exported)
-from zoo.hub.manifest import (CONFIG_FILE, MANIFEST_FILE, MASKS_FILE, UNLISTED_FILES, sha256_file,
-                              validate_manifest)
 
 GOLDEN_WINDOW = 4  # golden slice: a 4x4 window at the image centre, first channel (corners are background)
 
@@ -34,11 +34,10 @@ def golden_window(images):
 
 
 def file_entries(folder: str) -> dict:
-    """{filename: {"sha256", "size"}} of the payload files of `folder`: config.json and every *.h5."""
-    names = sorted(f for f in os.listdir(folder) if os.path.isfile(os.path.join(folder, f))
-                   and f not in UNLISTED_FILES and (f == CONFIG_FILE or f.endswith(".h5")))
-    return {f: {"sha256": sha256_file(os.path.join(folder, f)), "size": os.path.getsize(os.path.join(folder, f))}
-            for f in names}
+    """{path relative to `folder`: {"sha256", "size"}} of its model files: the Keras files of every part (the
+    discriminator's under discriminator/) and every *.h5 (masks.h5)."""
+    paths = {f: os.path.join(folder, *f.split("/")) for f in payload_files(folder)}
+    return {f: {"sha256": sha256_file(path), "size": os.path.getsize(path)} for f, path in paths.items()}
 
 
 def library_versions() -> dict:
@@ -76,7 +75,7 @@ def write_manifest(folder: str, *, dataset: dict, license: str, repo_id: str, re
     """Write `<folder>/manifest.json` for the model saved in `folder`; returns the validated manifest.
 
     Filled in from the folder: architecture, config, resolution, params (trainable, generator), files
-    (sha256 + size of config.json and every *.h5), golden slice, versions, `sparsity` when the folder holds a
+    (sha256 + size of every part's Keras files and masks.h5, `file_entries`), golden slice, versions, `sparsity` when the folder holds a
     lottery ticket's `masks.h5`, and `recipe.git_commit` from `git rev-parse HEAD` when the recipe does not
     carry one.
 
@@ -97,12 +96,11 @@ def write_manifest(folder: str, *, dataset: dict, license: str, repo_id: str, re
         ...     recipe={"path": "recipes/sngan_fmnist32.py", "steps": 20000, "wall_clock_s": 7200,
         ...             "hardware": "2 CPU cores"})
     """
-    from zoo.models.serialization import load_masks, load_model_files, masks_sparsity
+    from zoo.models.serialization import load_masks, load_model_files, masks_sparsity, part_spec
 
     name = name or os.path.basename(os.path.normpath(folder))
-    with open(os.path.join(folder, CONFIG_FILE)) as f:
-        spec = json.load(f)["generator"]
-    generator = load_model_files(folder, "generator")
+    spec = part_spec(folder, GENERATOR)
+    generator = load_model_files(folder, GENERATOR)
     recipe = dict(recipe)
     if recipe.get("git_commit") is None:
         recipe["git_commit"] = git_commit()
@@ -149,9 +147,9 @@ def write_samples(folder: str, generator=None, num: int = 64, seed: int = 0) -> 
     from zoo.images import save_image_grid, save_video_grid
     from zoo.models.serialization import load_model_files
 
-    generator = generator or load_model_files(folder, "generator")
+    generator = generator or load_model_files(folder, GENERATOR)
     images = generator.sample(num, seed=seed, labels=golden_labels(generator, num))
-    if images.ndim == 5:
+    if generator.output_kind == "video":
         return save_video_grid(images, os.path.join(folder, "samples.gif"))
     return save_image_grid(images, os.path.join(folder, "samples.png"))
 
@@ -164,14 +162,12 @@ def write_class_grid(folder: str, generator=None, per_class: int = 10, seed: int
     from zoo.models.latents import sample_latents
     from zoo.models.serialization import load_model_files
 
-    generator = generator or load_model_files(folder, "generator")
-    if not generator.num_classes:
+    generator = generator or load_model_files(folder, GENERATOR)
+    if not generator.num_classes or generator.output_kind != "image":
         return None
     z = np.tile(sample_latents(per_class, generator.latent_dim, seed=seed), (generator.num_classes, 1))
     labels = np.repeat(np.arange(generator.num_classes, dtype=np.int32), per_class)
     images = generator.generate(z, labels)
-    if images.ndim == 5:
-        return None
     from zoo.images import to_uint8
 
     return save_image_grid(to_uint8(images), os.path.join(folder, "classes.png"), ncols=per_class)
@@ -243,12 +239,32 @@ def metric_entry(result: dict, weights: str = "ema", floor: dict | float | None 
     return entry
 
 
+def copy_model_files(source: str, target: str) -> list[str]:
+    """Copy the model files of folder `source` into `target` (the layout of `zoo.models.parts`); a `source` in
+    the layout before it (an old training run's export/) is rewritten in the current layout on the way (same
+    weights). Returns the paths written, relative to `target`."""
+    from zoo.models.serialization import is_legacy_folder, load_legacy_part, save_model_files, saved_parts
+
+    if is_legacy_folder(source):
+        models = {part: load_legacy_part(source, part) for part in saved_parts(source)}
+        save_model_files(target, models[GENERATOR], models.get(DISCRIMINATOR))
+        if os.path.isfile(os.path.join(source, MASKS_FILE)):
+            shutil.copy2(os.path.join(source, MASKS_FILE), os.path.join(target, MASKS_FILE))
+        return payload_files(target)
+    copied = payload_files(source)
+    for relative in copied:
+        path = os.path.join(target, *relative.split("/"))
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        shutil.copy2(os.path.join(source, *relative.split("/")), path)
+    return copied
+
+
 def folder_from_workdir(workdir: str, *, recipe_path: str, license: str, repo_id: str, num_examples: int,
                         metrics: list | tuple = (), command: str | None = None, git_commit: str | None = None,
                         weights_root: str | None = None, overwrite: bool = False) -> dict:
     """Turn a finished training run into `weights_manifest/<name>/`: files, manifest, samples, model card.
 
-    Reads `<workdir>/export/` (config.json + weight files), `<workdir>/recipe.json` (name, dataset, split)
+    Reads `<workdir>/export/` (the model files, `zoo.models.parts`), `<workdir>/recipe.json` (name, dataset, split)
     and `<workdir>/train_state.json` (step, wall clock, hardware). Offline; `publish` uploads afterwards.
 
     Args:
@@ -285,9 +301,7 @@ def folder_from_workdir(workdir: str, *, recipe_path: str, license: str, repo_id
             raise FileExistsError(f"{folder} already exists; pass overwrite=True to replace it")
         shutil.rmtree(folder)
     os.makedirs(folder)
-    for name in sorted(os.listdir(export)):
-        if name == CONFIG_FILE or name.endswith(".h5"):
-            shutil.copy2(os.path.join(export, name), os.path.join(folder, name))
+    copy_model_files(export, folder)
     manifest = write_manifest(
         folder, dataset={"name": recipe["dataset"], "split": recipe["split"], "num_examples": int(num_examples)},
         license=license, repo_id=repo_id, metrics=metrics,

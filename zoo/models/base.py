@@ -1,12 +1,23 @@
-"""Base classes every zoo generator and discriminator derives from."""
+"""Base classes every zoo generator and discriminator derives from.
+
+Both rebuild their variables from their Keras build config (`get_build_config` / `build_from_config`), so
+`keras.saving.load_model` of a `.keras` file or a model directory restores every weight exactly: a generator
+rebuilds by `build_for_inputs()` (one call on a dummy batch, with dummy labels when class-conditional); a
+discriminator records the image shape it was built for and rebuilds the same way.
+"""
 
 from __future__ import annotations
+
+import inspect
 
 import keras
 import numpy as np
 
 from zoo.images import to_uint8
 from zoo.models.latents import check_label_values, check_labels, sample_latents
+from zoo.models.tf_latents import stateless_latents
+
+OUTPUT_KINDS = ("image", "video")
 
 
 class GANGenerator(keras.Model):
@@ -16,19 +27,62 @@ class GANGenerator(keras.Model):
     `sample` is the one-call user API: seed -> uint8 numpy images, the same for the same seed on any machine
     (z is drawn with NumPy, not TensorFlow).
 
+    What the published model samples is decided here, and the serving export (`zoo.export.serving`) follows it:
+    - `output_kind`: "image" (NHWC) or "video" (NTHWC);
+    - truncation: by default the BigGAN truncation trick in z-space, `latents(num, seed, truncation)` (NumPy,
+      used by `sample`) and `latents_tf(num, seed, truncation)` (TF ops, used by the export's seed-driven
+      signatures). A family that truncates elsewhere (StyleGAN2: psi in w-space) takes `truncation` as an
+      argument of `call` (then `truncates_in_call` is True and plain z is drawn) or overrides both methods.
+
     Args:
         latent_dim: size of z.
         num_classes: number of classes for class-conditional generators, 0 otherwise.
     """
 
+    output_kind = "image"  # what `sample` returns: "image" (uint8 NHWC) or "video" (uint8 NTHWC)
+
     def __init__(self, *, latent_dim: int, num_classes: int = 0, **kwargs):
         super().__init__(**kwargs)
         self.latent_dim = int(latent_dim)
         self.num_classes = int(num_classes)
+        if self.output_kind not in OUTPUT_KINDS:
+            raise ValueError(f"{type(self).__name__}.output_kind must be one of {OUTPUT_KINDS}, "
+                             f"got {self.output_kind!r}")
 
     @property
     def image_shape(self) -> tuple:
+        """Shape of one sample without the batch axis: (H, W, C), video (T, H, W, C)."""
         raise NotImplementedError
+
+    @property
+    def truncates_in_call(self) -> bool:
+        """True when `call` takes a `truncation` argument (truncation inside the network, e.g. psi in w-space):
+        `sample` then draws plain z and passes `truncation` to `call`. False: z-space truncation (`latents`)."""
+        return "truncation" in inspect.signature(self.call).parameters
+
+    def latents(self, num: int, seed: int = 0, truncation: float | None = None) -> np.ndarray:
+        """The z that `sample(num, seed=seed, truncation=truncation)` feeds to `call`: float32 (num, latent_dim)
+        drawn by NumPy (`zoo.models.latents.sample_latents`), a normal truncated at +-truncation when
+        `truncation` is set and the family truncates in z-space (the truncation trick)."""
+        return sample_latents(num, self.latent_dim, seed=seed,
+                              truncation=None if self.truncates_in_call else truncation)
+
+    def latents_tf(self, num, seed, truncation=None):
+        """`latents` in TF ops for graphs (the serving export's `sample` / `sample_truncated` signatures): z of
+        shape [num, latent_dim] from the stateless seed [seed, 0], truncated at +-truncation in z-space.
+        Not the NumPy stream of `latents`: the same seed gives other z here."""
+        return stateless_latents(num, self.latent_dim, seed, None if self.truncates_in_call else truncation)
+
+    def get_build_config(self):
+        """{"latent_dim"} once built: a generator rebuilds its variables with `build_for_inputs()`."""
+        return {"latent_dim": self.latent_dim} if self.built else None
+
+    def build_from_config(self, config):
+        """Create every variable (before `keras.saving.load_model` loads the weights) by `build_for_inputs()`."""
+        if config.get("latent_dim", self.latent_dim) != self.latent_dim:
+            raise ValueError(f"{type(self).__name__}: build config {config} does not match latent_dim "
+                             f"{self.latent_dim}; expected the build config saved with this model")
+        self.build_for_inputs()
 
     def get_config(self):
         config = super().get_config()
@@ -73,14 +127,15 @@ class GANGenerator(keras.Model):
         self(z, labels=labels, training=False)
         return self
 
-    def generate(self, z, labels=None, batch_size: int = 64) -> np.ndarray:
-        """Float images in [-1, 1] for the given latents (inference mode), computed in batches."""
+    def generate(self, z, labels=None, batch_size: int = 64, **call_kwargs) -> np.ndarray:
+        """Float images in [-1, 1] for the given latents (inference mode), computed in batches; `call_kwargs`
+        (e.g. `truncation` for families that truncate in `call`) go to every call."""
         z = np.asarray(z, np.float32)
         self.check_inputs(z, labels)
         out = []
         for i in range(0, len(z), batch_size):
             lab = None if labels is None else np.asarray(labels[i:i + batch_size], np.int32)
-            out.append(np.asarray(self(z[i:i + batch_size], labels=lab, training=False)))
+            out.append(np.asarray(self(z[i:i + batch_size], labels=lab, training=False, **call_kwargs)))
         return np.concatenate(out, axis=0)
 
     def sample(self, num: int, seed: int = 0, labels=None, truncation: float | None = None,
@@ -91,12 +146,14 @@ class GANGenerator(keras.Model):
             num: how many samples.
             seed: NumPy seed for z.
             labels: class ids, shape (num,) or one int, for class-conditional generators.
-            truncation: draw z from a normal truncated at +-truncation (the truncation trick); None = plain normal.
+            truncation: the family's truncation (default: z from a normal truncated at +-truncation, the
+                truncation trick; see `latents`); None = no truncation.
             batch_size: how many samples per forward pass.
         """
         labels = check_labels(labels, int(num), self.num_classes)
-        z = sample_latents(num, self.latent_dim, seed=seed, truncation=truncation)
-        return to_uint8(self.generate(z, labels, batch_size=batch_size))
+        z = self.latents(num, seed=seed, truncation=truncation)
+        call_kwargs = {"truncation": truncation} if self.truncates_in_call and truncation is not None else {}
+        return to_uint8(self.generate(z, labels, batch_size=batch_size, **call_kwargs))
 
 
 class GANDiscriminator(keras.Model):
@@ -121,6 +178,29 @@ class GANDiscriminator(keras.Model):
     @classmethod
     def from_config(cls, config):
         return cls(**config)
+
+    def build_for_inputs(self, image_shape):
+        """Create all variables by one call on a dummy batch of `image_shape` (H, W, C) images (with dummy
+        labels when class-conditional), so weights can be loaded."""
+        labels = np.zeros((1,), np.int32) if self.num_classes else None
+        self(np.zeros((1, *[int(s) for s in image_shape]), np.float32), labels=labels, training=False)
+        return self
+
+    def get_build_config(self):
+        """{"image_shape": [H, W, C]}: the shape of the images this discriminator was built for (None if not
+        built), recorded so that `build_from_config` can rebuild it without a generator at hand."""
+        config = super().get_build_config() if self.built else None
+        if not config:
+            return None
+        shape = config["input_shape"] if "input_shape" in config else next(iter(config["shapes_dict"].values()))
+        return {"image_shape": [int(s) for s in shape[1:]]}
+
+    def build_from_config(self, config):
+        """Create every variable (before `keras.saving.load_model` loads the weights) by `build_for_inputs`."""
+        if "image_shape" not in config:
+            raise ValueError(f"{type(self).__name__}: build config {config} has no image_shape; expected "
+                             f"{{'image_shape': [H, W, C]}} as written by GANDiscriminator.get_build_config")
+        self.build_for_inputs(config["image_shape"])
 
     def features(self, images, labels=None, training=None):
         """The penultimate features h (N, F) of `images`: the input of the final linear / projection head."""

@@ -1,0 +1,61 @@
+"""Keras-native saving of every registered family: exact `.keras` and model-directory round trips of G and D
+for every preset (at 8 channels), and registration of every zoo model and layer under the package "zoo"."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import keras
+import pytest
+
+import zoo.layers
+from tests.models.gan_family_test import assert_keras_round_trip, model_inputs
+from zoo.models import FAMILIES, build_from_preset, get_family
+
+TINY = {"channels": 8}  # the smallest width every preset accepts (SAGAN 128: 1x ch at attention)
+CASES = [(family, preset) for family in FAMILIES for preset in get_family(family).PRESETS]
+
+
+@pytest.mark.parametrize("family,preset", CASES)
+def test_generator_and_discriminator_round_trip_exactly(family, preset, tmp_path):
+    g, d = build_from_preset(family, preset, generator=TINY, discriminator=TINY)
+    g.build_for_inputs()
+    d.build_for_inputs(g.image_shape)
+    assert_keras_round_trip(g, model_inputs(g), tmp_path)
+    assert_keras_round_trip(d, model_inputs(d, image_shape=g.image_shape), tmp_path)
+
+
+def registered_classes():
+    classes = [getattr(zoo.layers, n) for n in zoo.layers.__all__]
+    for family in FAMILIES:
+        module = get_family(family)
+        classes += [getattr(module, n) for n in module.__all__ if isinstance(getattr(module, n), type)]
+    return [c for c in classes if isinstance(c, type) and issubclass(c, keras.layers.Layer)]
+
+
+@pytest.mark.parametrize("cls", registered_classes(), ids=lambda c: c.__name__)
+def test_every_model_and_layer_is_registered_under_zoo(cls):
+    assert keras.saving.get_registered_name(cls) == f"zoo>{cls.__name__}"
+    assert keras.saving.get_registered_object(f"zoo>{cls.__name__}") is cls
+
+
+# a fresh process: Keras is first imported by a zoo module (zoo.layers) or by TensorFlow, after `import zoo`
+REGISTERED_AFTER = """
+import sys
+exec(sys.argv[1])
+import keras
+from zoo.models import FAMILIES, get_family
+names = [f"zoo>{n}" for f in FAMILIES for n in get_family(f).__all__ if n != "PRESETS"]
+print(sorted(n for n in names if keras.saving.get_registered_object(n) is None))
+"""
+
+
+@pytest.mark.parametrize("first_import", ["import zoo.layers", "import zoo; import tensorflow"])
+def test_import_zoo_registers_every_family_whatever_imports_keras_first(first_import):
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    proc = subprocess.run([sys.executable, "-W", "error::UserWarning", "-c", REGISTERED_AFTER, first_import],
+                          capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stdout.strip().splitlines()[-1] == "[]"
