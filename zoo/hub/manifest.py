@@ -65,8 +65,8 @@ def validate_manifest(manifest: dict, folder: str | None = None) -> dict:
     Args:
         manifest: the parsed `manifest.json`.
         folder: if given, the folder the manifest sits in: its name must equal `manifest["name"]` and every
-            weight file in it (`*.h5`, `config.json`) must be listed in `files`. Hashes are not computed here
-            (see `zoo.hub.load.verify_files`).
+            model file in it and in its part folders (`payload_files`) must be listed in `files`. Hashes are
+            not computed here (see `zoo.hub.load.verify_files`).
 
     Example:
         >>> validate_manifest(json.load(open("weights_manifest/sngan-fmnist-32/manifest.json")))
