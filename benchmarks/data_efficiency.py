@@ -100,6 +100,8 @@ def main(argv=None):
                                         seed=args.seed, progress=False)
         state = _json(os.path.join(workdir, "train_state.json"))
         recipe = _json(os.path.join(workdir, "recipe.json"))
+        # nested recipe.json (flat in runs trained before 2026-11-30)
+        recipe = {**recipe, **recipe.get("data", {}), **recipe.get("techniques", {})}
         line = {"benchmark": "data_efficiency", "run": name, "dataset": recipe["dataset"], "metric": "fid",
                 "value": round(result["value"], 3), "num": args.num, "reference": args.reference,
                 "seed": args.seed, "baseline": args.runs[0], "density": density(export),

@@ -24,19 +24,19 @@ from zoo.training.tasks import build_task
 def make_runner(recipe, strategy=None, jit: bool = False, weights=None):
     strategy = strategy or tf.distribute.get_strategy()
     rng = np.random.default_rng(0)
-    shape = build_from_preset(recipe.family, recipe.preset, generator=recipe.generator_overrides)[0].image_shape
+    shape = build_from_preset(recipe.model.family, recipe.model.preset, generator=recipe.model.generator_overrides)[0].image_shape
     images = rng.integers(0, 256, (2048, *shape), dtype=np.uint8)
     labels = rng.integers(0, 10, (2048,), dtype=np.int64)
-    keras.utils.set_random_seed(recipe.seed)
+    keras.utils.set_random_seed(recipe.run.seed)
     trainer = build_task(recipe, strategy, {"images": images.shape[1:], "labels": ()})
     if weights is not None:
         trainer.generator.set_weights(weights[0])
         trainer.discriminator.set_weights(weights[1])
     dataset = strategy.distribute_datasets_from_function(
-        lambda ctx: make_train_dataset(image_arrays(images, labels), examples_per_step=recipe.batch_size * recipe.n_dis,
+        lambda ctx: make_train_dataset(image_arrays(images, labels), examples_per_step=recipe.data.batch_size * recipe.task.n_dis,
                                        seed=0, input_context=ctx))
     iterator = iter(dataset)
-    step_fn = make_step_fn(trainer, strategy, seed=recipe.seed, jit_compile=jit)
+    step_fn = make_step_fn(trainer, strategy, seed=recipe.run.seed, jit_compile=jit)
 
     def run(steps):
         t0 = time.perf_counter()

@@ -65,15 +65,15 @@ def main():
                 rates[name].append(run(args.steps))
         baseline = float(np.median(rates["default"]))
         for name in ("mirrored_2cpu", "jit_compile"):
-            record = {"benchmark": "train_throughput", "family": recipe.family, "preset": preset,
+            record = {"benchmark": "train_throughput", "family": recipe.model.family, "preset": preset,
                       "baseline": "default", "candidate": name, "unit": "steps/s",
-                      "batch_size": recipe.batch_size, "n_dis": recipe.n_dis,
+                      "batch_size": recipe.data.batch_size, "n_dis": recipe.task.n_dis,
                       "baseline_value": round(baseline, 4),
-                      "baseline_images_per_s": round(baseline * recipe.batch_size, 2),
+                      "baseline_images_per_s": round(baseline * recipe.data.batch_size, 2),
                       "repeats": args.repeats, "steps_per_repeat": args.steps}
             if name in rates:
                 value = float(np.median(rates[name]))
-                record.update(value=round(value, 4), images_per_s=round(value * recipe.batch_size, 2),
+                record.update(value=round(value, 4), images_per_s=round(value * recipe.data.batch_size, 2),
                               ratio=round(value / baseline, 3))
             else:
                 record.update(value=None, ratio=None, error=errors[name])

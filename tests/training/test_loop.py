@@ -48,8 +48,12 @@ def test_existing_checkpoints_need_resume(tmp_path):
 
 def test_resume_with_another_recipe_is_refused(tmp_path):
     train(tiny_recipe(), str(tmp_path), steps=2)
-    with pytest.raises(ValueError, match="d_lr"):
-        train(tiny_recipe(d_lr=1e-3), str(tmp_path), resume=True)
+    from zoo.training.recipe import OptimizerSpec
+
+    other = tiny_recipe()
+    other = other.replace(optimizers={**other.optimizers, "discriminator": OptimizerSpec(1e-3, 0.0, 0.9)})
+    with pytest.raises(ValueError, match=r"optimizers\.discriminator\.lr"):
+        train(other, str(tmp_path), resume=True)
 
 
 def test_non_finite_loss_stops_and_keeps_last_checkpoint(tmp_path):

@@ -26,7 +26,7 @@ from zoo.training.objectives import OBJECTIVES, AdversarialLoss, make_objective
 from zoo.training.one_stage import GAMMAS, gamma, scale_gradient
 from zoo.training.strategy import mirrored_strategy
 
-FAMILIES = {"sngan": ("sngan_32_small", 8, {}), "biggan": ("biggan_32_small", 4, {"ortho_reg": 1e-2})}
+FAMILIES = {"sngan": ("sngan_32_small", 8, {}), "biggan": ("biggan_32_small", 4, {"objective": ({"kind": "orthogonal", "weight": 1e-2},)})}
 _MIRRORED = []
 
 
@@ -234,7 +234,7 @@ def test_exact_with_diffaugment_and_gradient_penalty():
     """DiffAugment (per-example, one draw for [real, fake]) between the scaling op and D; WGAN-GP is a D-only
     term; least_squares has a non-constant gamma."""
     t, run = _exactness_case("sngan", "least_squares", "default", diffaugment="color,translation,cutout",
-                             gp_lambda=10.0)
+                             objective=({"kind": "gradient_penalty", "weight": 10.0},))
 
     def d_grads_with_gp(t, real, labels):
         n = tf.shape(real)[0]
@@ -275,7 +275,7 @@ def _reference_term(term, t, real, labels, fake):
 def test_one_stage_is_exact_with_every_regularizer(kind):
     """Every objective term goes through the one assembly: one-stage gradients with the term equal the
     two-stage gradients of the same losses written out by hand (D-side terms on stop-gradient fakes)."""
-    t, run = _exactness_case("biggan", "non_saturating", "default", ortho_reg=0.0)
+    t, run = _exactness_case("biggan", "non_saturating", "default", objective=())
     t.objectives = [make_objective({"kind": kind, **TERM_SPECS[kind]})]
     term = t.objectives[0]
 

@@ -14,7 +14,7 @@ from tests.conftest import REPO
 from zoo.losses import LOSSES
 from zoo.models import get_family
 from zoo.training.loop import train
-from zoo.training.recipe import TrainRecipe, load_recipe
+from zoo.training.recipe import SECTIONS, TrainRecipe, load_recipe
 
 RECIPES = sorted(glob.glob(os.path.join(REPO, "recipes", "*.py")))
 
@@ -23,13 +23,15 @@ RECIPES = sorted(glob.glob(os.path.join(REPO, "recipes", "*.py")))
 def test_recipe_is_complete(path):
     recipe = load_recipe(path)
     text = open(path).read()
-    missing = [f.name for f in dataclasses.fields(TrainRecipe) if f"    {f.name}=" not in text]
+    names = [f.name for f in dataclasses.fields(TrainRecipe)]
+    names += [f.name for section in SECTIONS.values() for f in dataclasses.fields(section)]
+    missing = [name for name in names if f" {name}=" not in text]
     assert not missing, f"{path} does not write out {missing}"
-    assert recipe.preset in get_family(recipe.family).PRESETS
-    assert recipe.loss in LOSSES
+    assert recipe.model.preset in get_family(recipe.model.family).PRESETS
+    assert recipe.task.loss in LOSSES
     doc = text.split('"""')[1]
     assert "Reproduces" in doc and "Command" in doc
-    assert load_recipe(path, smoke=True).steps <= 4
+    assert load_recipe(path, smoke=True).run.steps <= 4
 
 
 @pytest.mark.parametrize("name", ["biggan_cifar10.py", "sagan_cifar10.py", "biggan_fmnist10pct32_lth_diffaug_advaug.py"])
@@ -37,3 +39,52 @@ def test_paper_setting_recipes_train_in_smoke_form(name, tmp_path):
     recipe = load_recipe(os.path.join(REPO, "recipes", name), smoke=True).replace(steps=2)
     train(recipe, str(tmp_path / "run"))
     assert os.path.isfile(tmp_path / "run" / "export" / "model.weights.h5")
+
+
+def _write(tmp_path, text, name="bad.py"):
+    path = tmp_path / name
+    path.write_text(text)
+    return str(path)
+
+
+def _recipe_text(**edits):
+    text = open(os.path.join(REPO, "recipes", "sngan_fmnist32.py")).read()
+    for old, new in edits.items():
+        assert old in text, old
+        text = text.replace(old, new)
+    return text
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ("        batch_size=64,", "        batch_sizee=64,", r"DataSpec has no field 'batch_sizee'; did you mean 'batch_size'\?"),
+    ("        steps=4500,", "        steps=4500.0,", r"RunSpec.steps = 4500.0 \(float\); expected int"),
+    ('"discriminator": OptimizerSpec(lr=4e-4,', '"discriminator": OptimizerSpec(lr=-4e-4,',
+     r"OptimizerSpec.lr = -0.0004; expected a positive number"),
+    ('        loss="hinge",', '        loss="hing",', r"task.loss = 'hing' is unknown; did you mean 'hinge'\?"),
+    ('        family="sngan",', '        family="sngann",', r"model.family = 'sngann' is unknown; did you mean 'sngan'"),
+    ('        preset="sngan_32_small",', '        preset="sngan_23_small",', r"model.preset = 'sngan_23_small' is unknown"),
+    ('        dataset="fmnist",', '        dataset="fmnits",', r"data.dataset = 'fmnits' is unknown; did you mean 'fmnist'"),
+    ("    objective=(),", '    objective=({"kind": "r11", "gamma": 1.0},),', r"objective kind = 'r11' is unknown"),
+])
+def test_recipe_errors_name_the_file_field_value_and_what_is_accepted(tmp_path, old, new, message):
+    from zoo.training.recipe import RecipeError
+
+    path = _write(tmp_path, _recipe_text(**{old: new}))
+    with pytest.raises(RecipeError, match=message) as info:
+        load_recipe(path)
+    text = str(info.value)
+    assert text.startswith(path + ": ") and "\n" not in text
+
+
+def test_flat_replace_routes_to_sections_and_rejects_typos():
+    from zoo.training.recipe import RecipeError
+
+    recipe = load_recipe(os.path.join(REPO, "recipes", "sngan_fmnist32.py"))
+    changed = recipe.replace(n_dis=2, steps=7, training_mode="one_stage")
+    assert (changed.task.n_dis, changed.run.steps, changed.techniques.training_mode) == (2, 7, "one_stage")
+    assert changed.model == recipe.model and recipe.task.n_dis == 1
+    with pytest.raises(RecipeError, match=r"unknown field 'n_diss'; did you mean 'n_dis'\?"):
+        recipe.replace(n_diss=2)
+    with pytest.raises(RecipeError, match="does not split over 3 replicas"):
+        recipe.validate(replicas=3)
+    assert TrainRecipe.from_dict(recipe.to_dict()) == recipe

@@ -80,8 +80,10 @@ def release(workdir: str, *, recipe_path: str, repo_id: str, license: str, num: 
     from zoo.data import dataset_info
     from zoo.hub.publish import folder_from_workdir
 
+    from zoo.training.recipe import data_section
+
     with open(os.path.join(workdir, "recipe.json")) as f:
-        recipe = json.load(f)
+        recipe = data_section(json.load(f))
     with open(os.path.join(workdir, "train_state.json")) as f:
         state = json.load(f)
     generator = resolve_generator(workdir)

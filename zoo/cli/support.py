@@ -33,7 +33,11 @@ def dataset_of(name_or_workdir: str) -> str:
             if os.path.isfile(path):
                 with open(path) as f:
                     data = json.load(f)
-                return data["dataset"] if key is None else data["dataset"]["name"]
+                if key is None:
+                    from zoo.training.recipe import data_section
+
+                    return data_section(data)["dataset"]
+                return data["dataset"]["name"]
         raise FileNotFoundError(f"{name_or_workdir} has neither recipe.json nor manifest.json: dataset unknown")
     from zoo.hub.registry import get_entry
 

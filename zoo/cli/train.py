@@ -38,9 +38,9 @@ def run_train(args) -> None:
 
     recipe = load_recipe(args.recipe, smoke=args.smoke)
     workdir = args.workdir or os.path.join("runs", recipe.name)
-    if recipe.prune_rounds:
-        print(f"note: this recipe sets prune_rounds={recipe.prune_rounds}; `zoo train` trains one run "
-              f"({'the ticket ' + recipe.init_masks if recipe.init_masks else 'dense'}), `zoo imp` runs the "
+    if recipe.techniques.prune_rounds:
+        print(f"note: this recipe sets prune_rounds={recipe.techniques.prune_rounds}; `zoo train` trains one run "
+              f"({'the ticket ' + recipe.techniques.init_masks if recipe.techniques.init_masks else 'dense'}), `zoo imp` runs the "
               f"lottery-ticket rounds", file=sys.stderr)
     init_from = args.init_from
     if init_from and not os.path.isdir(init_from):  # a published name: its sha256-verified folder

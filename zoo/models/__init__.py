@@ -18,6 +18,17 @@ def get_family(name: str):
     return importlib.import_module(FAMILIES[name])
 
 
+def smoke_overrides(family: str, channels: int = 16, **extra) -> dict:
+    """{"generator": {...}, "discriminator": {...}}: config overrides of `family`'s tiny networks for smoke runs
+    (tests). A family module may define its own `smoke_overrides(channels, **extra)`; the default sets the
+    `channels` argument (and any `extra` entries) of both networks."""
+    module = get_family(family)
+    if hasattr(module, "smoke_overrides"):
+        return module.smoke_overrides(channels, **extra)
+    tiny = {**extra, "channels": int(channels)}
+    return {"generator": dict(tiny), "discriminator": dict(tiny)}
+
+
 def build_from_preset(family: str, preset: str, **overrides):
     """(generator, discriminator) of `family` at named size `preset`; `overrides` update both configs."""
     module = get_family(family)

@@ -55,14 +55,14 @@ def trained_kernels(task) -> dict:
 
 def write_rewind_weights(recipe, directory: str, workdir: str | None = None) -> str:
     """Save the weights rounds are rewound to into `directory` (model-folder layout, raw G + D): with
-    `workdir`, those of its latest checkpoint; else the initialization of `recipe.seed` (what `train` builds)."""
+    `workdir`, those of its latest checkpoint; else the initialization of `recipe.run.seed` (what `train` builds)."""
     if workdir is not None:
         task, step = restore_task(recipe, workdir)
-        if step != recipe.rewind_step:
-            raise ValueError(f"{workdir} is at step {step}, not at rewind_step {recipe.rewind_step}; expected a "
+        if step != recipe.techniques.rewind_step:
+            raise ValueError(f"{workdir} is at step {step}, not at rewind_step {recipe.techniques.rewind_step}; expected a "
                              f"run stopped at the rewind step (start a new workdir)")
     else:
-        keras.utils.set_random_seed(recipe.seed)
+        keras.utils.set_random_seed(recipe.run.seed)
         task = build_task(recipe.replace(init_masks=""), tf.distribute.get_strategy(),
                           batch_spec(batch_arrays(recipe)))
     save_model_files(directory, task.networks["generator"], task.networks["discriminator"])
@@ -83,20 +83,20 @@ def _rounds_done(masks_path: str, rate: float) -> int:
 def _check_imp(recipe, rounds: int) -> None:
     if rounds < 1:
         raise ValueError(f"IMP needs prune_rounds >= 1, got {rounds}; set prune_rounds in the recipe or pass rounds")
-    if not 0.0 < recipe.prune_rate < 1.0:
-        raise ValueError(f"prune_rate must be in (0, 1), got {recipe.prune_rate}")
-    if not 0 <= recipe.rewind_step < recipe.steps:
-        raise ValueError(f"rewind_step must be in [0, steps={recipe.steps}), got {recipe.rewind_step}")
+    if not 0.0 < recipe.techniques.prune_rate < 1.0:
+        raise ValueError(f"prune_rate must be in (0, 1), got {recipe.techniques.prune_rate}")
+    if not 0 <= recipe.techniques.rewind_step < recipe.run.steps:
+        raise ValueError(f"rewind_step must be in [0, steps={recipe.run.steps}), got {recipe.techniques.rewind_step}")
 
 
 def run_imp(recipe, workdir: str, *, rounds: int | None = None, strategy: str = "default", num_devices: int = 2,
             stream=None) -> list[dict]:
     """Iterative magnitude pruning of `recipe`'s G and D: train, prune, rewind, repeat; returns per-round info.
 
-    Round k (k = 0 .. R, R = `rounds` or `recipe.prune_rounds`) trains `recipe` in `<workdir>/round_<k>` with
-    the masks of round k-1 (round 0: dense, or `recipe.init_masks`), starting from the rewind weights
-    (`<workdir>/rewind`: the initialization, or step `recipe.rewind_step` of round 0). After rounds 0 .. R-1
-    the trained raw G and D are pruned by global magnitude (`recipe.prune_rate` of the remaining weights of
+    Round k (k = 0 .. R, R = `rounds` or `recipe.techniques.prune_rounds`) trains `recipe` in `<workdir>/round_<k>` with
+    the masks of round k-1 (round 0: dense, or `recipe.techniques.init_masks`), starting from the rewind weights
+    (`<workdir>/rewind`: the initialization, or step `recipe.techniques.rewind_step` of round 0). After rounds 0 .. R-1
+    the trained raw G and D are pruned by global magnitude (`recipe.techniques.prune_rate` of the remaining weights of
     each network) into `<workdir>/masks_round_<k+1>.h5`. Round R's `export/` is the final ticket.
     Each round is an ordinary `zoo train` work dir, so an interrupted pipeline continues where it stopped
     when called again (finished rounds are only re-read). Optimizer states start fresh in every round.
@@ -106,15 +106,15 @@ def run_imp(recipe, workdir: str, *, rounds: int | None = None, strategy: str = 
         >>> recipe = load_recipe("recipes/biggan_fmnist32.py").replace(dataset="fmnist10pct", prune_rounds=7)
         >>> run_imp(recipe, "runs/biggan-fmnist10pct-32.imp")   # ends at density 0.8^7 = 0.21
     """
-    rounds = recipe.prune_rounds if rounds is None else int(rounds)
+    rounds = recipe.techniques.prune_rounds if rounds is None else int(rounds)
     _check_imp(recipe, rounds)
     if strategy == "multiworker":  # every worker would prune from checkpoints only the chief writes
         raise ValueError("run_imp runs on one machine (strategy 'default' or 'mirrored'); to train a ticket on "
                          "several workers, use `zoo train` with init_masks set to an IMP masks file")
     os.makedirs(workdir, exist_ok=True)
     rewind_dir = os.path.join(workdir, REWIND_DIR)
-    masks_path = recipe.init_masks
-    done = _rounds_done(masks_path, recipe.prune_rate)
+    masks_path = recipe.techniques.init_masks
+    done = _rounds_done(masks_path, recipe.techniques.prune_rate)
     summary = []
 
     def round_train(run, round_dir, **kwargs):
@@ -126,10 +126,10 @@ def run_imp(recipe, workdir: str, *, rounds: int | None = None, strategy: str = 
         round_dir = os.path.join(workdir, f"round_{k}")
         run = recipe.replace(init_masks=masks_path)
         have_rewind = os.path.isfile(os.path.join(rewind_dir, "config.json"))
-        if not have_rewind and recipe.rewind_step == 0:
+        if not have_rewind and recipe.techniques.rewind_step == 0:
             write_rewind_weights(run, rewind_dir)
         elif not have_rewind:  # round 0 up to the rewind step, snapshot, then the rest of round 0
-            round_train(run, round_dir, steps=recipe.rewind_step)
+            round_train(run, round_dir, steps=recipe.techniques.rewind_step)
             write_rewind_weights(run, rewind_dir, workdir=round_dir)
         state = round_train(run, round_dir, init_from=rewind_dir)
         task, _ = restore_task(run, round_dir)
@@ -138,10 +138,10 @@ def run_imp(recipe, workdir: str, *, rounds: int | None = None, strategy: str = 
                 "density": {part: (1.0 if task.masks is None else task.masks[part].density())
                             for part in PARTS}}
         if k < rounds:
-            new_masks = prune(trained_kernels(task), ticket_masks(task), recipe.prune_rate, done + k)
+            new_masks = prune(trained_kernels(task), ticket_masks(task), recipe.techniques.prune_rate, done + k)
             masks_path = os.path.join(workdir, f"masks_round_{k + 1}.h5")
-            save_masks(masks_path, new_masks, attrs={"round": done + k + 1, "prune_rate": recipe.prune_rate,
-                                                     "rewind_step": recipe.rewind_step})
+            save_masks(masks_path, new_masks, attrs={"round": done + k + 1, "prune_rate": recipe.techniques.prune_rate,
+                                                     "rewind_step": recipe.techniques.rewind_step})
         summary.append(info)
         with open(os.path.join(workdir, SUMMARY_FILE), "w") as f:
             json.dump(summary, f, indent=2, sort_keys=True)

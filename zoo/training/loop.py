@@ -90,7 +90,7 @@ def make_step_fn(task, strategy, seed: int = 0, jit_compile: bool = False) -> St
 
 def batch_arrays(recipe: TrainRecipe) -> dict:
     """{key: array} of the recipe's training data: {"images", "labels"} (labels 0 where the dataset has none)."""
-    return image_arrays(*load_arrays(recipe.dataset, recipe.split))
+    return image_arrays(*load_arrays(recipe.data.dataset, recipe.data.split))
 
 
 def batch_spec(arrays: dict) -> dict:
@@ -98,14 +98,26 @@ def batch_spec(arrays: dict) -> dict:
     return {k: tuple(np.shape(v)[1:]) for k, v in arrays.items()}
 
 
+def _flat(d: dict, prefix: str = "") -> dict:
+    """{"section.field": value} of a recipe dict (sections and optimizers flattened; other dicts kept whole)."""
+    out = {}
+    for k, v in d.items():
+        if isinstance(v, dict) and (not prefix and k in ("model", "data", "task", "techniques", "run", "optimizers")
+                                    or prefix == "optimizers."):
+            out.update(_flat(v, f"{prefix}{k}."))
+        else:
+            out[f"{prefix}{k}"] = v
+    return out
+
+
 def _check_same_recipe(workdir: str, recipe: TrainRecipe):
     path = os.path.join(workdir, RECIPE_FILE)
     if not os.path.exists(path):
         return
     with open(path) as f:
-        saved = {**TrainRecipe.defaults(), **json.load(f)}
-    now = json.loads(json.dumps(recipe.to_dict()))
-    diff = sorted(k for k in set(saved) | set(now) if k != "steps" and saved.get(k) != now.get(k))
+        saved = _flat(json.load(f))
+    now = _flat(json.loads(json.dumps(recipe.to_dict())))
+    diff = sorted(k for k in set(saved) | set(now) if k != "run.steps" and saved.get(k) != now.get(k))
     if diff:
         raise ValueError(f"{workdir} was trained with a different recipe (fields {diff} differ); "
                          f"resume with the same recipe or use a new --workdir")
@@ -143,7 +155,7 @@ def init_from_folder(task, folder: str):
 def train(recipe: TrainRecipe, workdir: str, *, steps: int | None = None, strategy: str = "default",
           resume: bool = False, init_from: str | None = None, num_devices: int = 2, augment=None,
           stream=None, command: str | None = None) -> dict:
-    """Train `recipe` in `workdir` up to `steps` (default: recipe.steps) generator updates.
+    """Train `recipe` in `workdir` up to `steps` (default: recipe.run.steps) generator updates.
 
     Writes `<workdir>/checkpoints/` every `checkpoint_every` steps (and at the end), TensorBoard scalars and
     sample grids under `<workdir>/tb` and `<workdir>/samples`, and at the end `<workdir>/export/` (EMA generator
@@ -154,18 +166,19 @@ def train(recipe: TrainRecipe, workdir: str, *, steps: int | None = None, strate
     train_state.json, where `zoo release` reads it for the model card; a resumed run keeps the first one.
     Returns the final state dict (step, losses, wall clock).
     """
-    if recipe.deterministic:
+    if recipe.run.deterministic:
         tf.config.experimental.enable_op_determinism()
-    keras.utils.set_random_seed(recipe.seed)
+    keras.utils.set_random_seed(recipe.run.seed)
     strat = get_strategy(strategy, num_devices)
+    recipe.validate(strat.num_replicas_in_sync)
     chief = is_chief(strat)
-    total = int(recipe.steps if steps is None else steps)
+    total = int(recipe.run.steps if steps is None else steps)
     arrays = batch_arrays(recipe)
     task = build_task(recipe, strat, batch_spec(arrays), augment=augment)
-    step_fn = StepFunction(task, strat, recipe.seed, recipe.jit_compile)
+    step_fn = StepFunction(task, strat, recipe.run.seed, recipe.run.jit_compile)
     checkpoint = make_checkpoint(task, step_fn.counter)
     task_id = getattr(getattr(strat, "cluster_resolver", None), "task_id", 0) or 0
-    manager = make_manager(checkpoint, workdir, chief, recipe.keep_checkpoints, task_id)
+    manager = make_manager(checkpoint, workdir, chief, recipe.run.keep_checkpoints, task_id)
     if chief:
         os.makedirs(workdir, exist_ok=True)
     latest = tf.train.latest_checkpoint(os.path.join(workdir, "checkpoints"))
@@ -188,11 +201,11 @@ def train(recipe: TrainRecipe, workdir: str, *, steps: int | None = None, strate
             json.dump(recipe.to_dict(), f, indent=2, sort_keys=True)
 
     dataset = strat.distribute_datasets_from_function(
-        lambda ctx: make_train_dataset(arrays, examples_per_step=recipe.batch_size * recipe.n_dis,
-                                       seed=recipe.seed, start_step=start, input_context=ctx))
+        lambda ctx: make_train_dataset(arrays, examples_per_step=recipe.data.batch_size * recipe.task.n_dis,
+                                       seed=recipe.run.seed, start_step=start, input_context=ctx))
     iterator = iter(dataset)
     writer = tf.summary.create_file_writer(os.path.join(workdir, "tb")) if chief else tf.summary.create_noop_writer()
-    progress = Progress(total, start, recipe.batch_size, stream=stream)
+    progress = Progress(total, start, recipe.data.batch_size, stream=stream)
     wall_before = float(state.get("wall_clock_s", 0.0))
     t0 = time.perf_counter()
     values = {}
@@ -217,19 +230,19 @@ def train(recipe: TrainRecipe, workdir: str, *, steps: int | None = None, strate
                 f"non-finite loss at step {step}: {values}. Training stopped; the last good checkpoint is "
                 f"{manager.latest_checkpoint or 'none (no checkpoint was written yet)'}; resume with --resume "
                 f"after lowering the learning rates.")
-        if step % recipe.log_every == 0 or step == total:
+        if step % recipe.run.log_every == 0 or step == total:
             rate = progress.update(step, values)
             with writer.as_default(step=step):
                 for k, v in values.items():
                     tf.summary.scalar(k, v)
                 tf.summary.scalar("steps_per_second", rate)
-        if step % recipe.sample_every == 0 or step == total:
-            grid = task.preview(64, recipe.seed)
+        if step % recipe.run.sample_every == 0 or step == total:
+            grid = task.preview(64, recipe.run.seed)
             if chief:
                 save_image_grid(grid, os.path.join(workdir, "samples", f"step_{step:07d}.png"))
             with writer.as_default(step=step):
                 tf.summary.image("ema_samples", grid[:16], max_outputs=16)
-        if step % recipe.checkpoint_every == 0 or step == total:
+        if step % recipe.run.checkpoint_every == 0 or step == total:
             manager.save(checkpoint_number=step)
             save_state(step)
     if chief:

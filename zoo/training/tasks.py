@@ -1,7 +1,7 @@
 """Building a recipe's task: the registry of task builders (`TASKS`) and the GAN task's builder.
 
 A family whose training does not fit the GAN task registers its own builder under a task name
-(`register_task("stylegan2", build_stylegan2_task)`); the recipe's `task` field names the one to use. A builder
+(`register_task("stylegan2", build_stylegan2_task)`); the recipe's `task.kind` names the one to use. A builder
 gets the recipe, the strategy and the batch spec ({key: shape without the batch axis}) and returns a built
 `zoo.training.task.Task` whose variables all live under the strategy.
 """
@@ -14,61 +14,52 @@ from zoo.augment import make_diffaugment
 from zoo.augment.advaug import AdvAug
 from zoo.models import build_from_preset
 from zoo.training.gan_task import GANTask
-from zoo.training.objectives import (DISCRIMINATOR, GENERATOR, GradientPenalty, OrthogonalRegularization, R1Penalty,
-                                     lazy_adam, make_objective)
+from zoo.training.objectives import DISCRIMINATOR, GENERATOR, lazy_adam, make_objective
 from zoo.training.pruning import add_masks
 
 TASKS = {}
 
 
 def register_task(name: str, builder) -> None:
-    """Make `builder(recipe, strategy, batch_spec, augment) -> Task` available as recipe `task=name`."""
+    """Make `builder(recipe, strategy, batch_spec, augment) -> Task` available as recipe `TaskSpec(kind=name)`."""
     if name in TASKS and TASKS[name] is not builder:
         raise ValueError(f"task {name!r} is already registered ({TASKS[name]})")
     TASKS[name] = builder
 
 
 def recipe_objectives(recipe) -> list:
-    """The regularizer terms of a recipe, in the order they are added to the losses: its `objective` list
-    ({"kind": ..., ...} specs), then the terms of the classic fields gp_lambda, r1_gamma, ortho_reg (0 = off)."""
-    terms = [make_objective(spec) for spec in recipe.objective]
-    if recipe.gp_lambda:
-        terms.append(GradientPenalty(recipe.gp_lambda))
-    if recipe.r1_gamma:
-        terms.append(R1Penalty(recipe.r1_gamma))
-    if recipe.ortho_reg:
-        terms.append(OrthogonalRegularization(recipe.ortho_reg))
-    return terms
+    """The regularizer terms of a recipe (its `objective` specs), in the order they are added to the losses."""
+    return [make_objective(spec) for spec in recipe.objective]
 
 
-def make_optimizer(settings: dict, terms, network: str):
-    """Adam of one network from its settings {"lr", "beta_1", "beta_2"}, corrected for the network's lazy
-    terms (`zoo.training.objectives.lazy_adam`)."""
-    lr, b1, b2 = lazy_adam(settings["lr"], settings["beta_1"], settings["beta_2"], terms, network)
+def make_optimizer(spec, terms, network: str):
+    """Adam of one network from its `OptimizerSpec`, corrected for the network's lazy terms
+    (`zoo.training.objectives.lazy_adam`)."""
+    lr, b1, b2 = lazy_adam(spec.lr, spec.beta_1, spec.beta_2, terms, network)
     return keras.optimizers.Adam(lr, b1, b2)
 
 
 def build_gan_task(recipe, strategy, batch_spec: dict, augment=None) -> GANTask:
     """G, D, EMA G, both Adam optimizers and the objective of `recipe`, all variables created under `strategy`;
-    a lottery ticket's masks when `recipe.init_masks` is set."""
+    a lottery ticket's masks when `recipe.techniques.init_masks` is set."""
     if augment is None:
-        augment = make_diffaugment(recipe.diffaugment)
+        augment = make_diffaugment(recipe.techniques.diffaugment)
     with strategy.scope():
-        g, d = build_from_preset(recipe.family, recipe.preset, generator=recipe.generator_overrides,
-                                 discriminator=recipe.discriminator_overrides)
+        g, d = build_from_preset(recipe.model.family, recipe.model.preset, generator=recipe.model.generator_overrides,
+                                 discriminator=recipe.model.discriminator_overrides)
         terms = recipe_objectives(recipe)
-        optimizers = {net: make_optimizer(recipe.optimizer_settings(net), terms, net)
+        optimizers = {net: make_optimizer(recipe.optimizer(net), terms, net)
                       for net in (GENERATOR, DISCRIMINATOR)}
-        task = GANTask(g, d, optimizers=optimizers, loss=recipe.loss, objectives=terms, n_dis=recipe.n_dis,
-                       ema_decay=recipe.ema_decay, ema_start=recipe.ema_start, augment=augment,
-                       training_mode=recipe.training_mode,
-                       advaug_d=AdvAug(recipe.advaug_d_steps, recipe.advaug_d_step_size, recipe.advaug_d_radius),
-                       advaug_g=AdvAug(recipe.advaug_g_steps, recipe.advaug_g_step_size, recipe.advaug_g_radius))
+        task = GANTask(g, d, optimizers=optimizers, loss=recipe.task.loss, objectives=terms, n_dis=recipe.task.n_dis,
+                       ema_decay=recipe.task.ema_decay, ema_start=recipe.task.ema_start, augment=augment,
+                       training_mode=recipe.techniques.training_mode,
+                       advaug_d=AdvAug(recipe.techniques.advaug_d_steps, recipe.techniques.advaug_d_step_size, recipe.techniques.advaug_d_radius),
+                       advaug_g=AdvAug(recipe.techniques.advaug_g_steps, recipe.techniques.advaug_g_step_size, recipe.techniques.advaug_g_radius))
         task.build(batch_spec)
-        if recipe.init_masks:  # a lottery ticket (zoo.training.pruning)
+        if recipe.techniques.init_masks:  # a lottery ticket (zoo.training.pruning)
             from zoo.models.serialization import load_masks
 
-            add_masks(task, load_masks(recipe.init_masks)[0])
+            add_masks(task, load_masks(recipe.techniques.init_masks)[0])
     return task
 
 
@@ -77,6 +68,6 @@ register_task("gan", build_gan_task)
 
 def build_task(recipe, strategy, batch_spec: dict, augment=None):
     """The built task of `recipe` (its `task` names the builder in `TASKS`)."""
-    if recipe.task not in TASKS:
-        raise ValueError(f"recipe {recipe.name!r}: unknown task {recipe.task!r}; expected one of {sorted(TASKS)}")
-    return TASKS[recipe.task](recipe, strategy, batch_spec, augment)
+    if recipe.task.kind not in TASKS:
+        raise ValueError(f"recipe {recipe.name!r}: unknown task {recipe.task.kind!r}; expected one of {sorted(TASKS)}")
+    return TASKS[recipe.task.kind](recipe, strategy, batch_spec, augment)
