@@ -16,7 +16,8 @@ Decisions the design left open, written down here:
   is the exact command that trained the model.
 - A metric may carry `floor` (the real-vs-real value at the same n, for FID), `std` (KID's spread over
   subsets), `resize`, `split` or `notes`.
-- `sparsity` (optional; present iff `files` lists `masks.h5`, i.e. the model is a lottery ticket):
+- `sparsity` (optional; present iff `files` lists `masks.h5`, i.e. the model is a lottery ticket), with
+  `scope` (optional) saying which weights the masks cover (`zoo.models.parts.MASKS_SCOPE`):
   `{"generator": s, "discriminator": s}` (discriminator only when it ships), s = the fraction of the
   network's prunable weights (conv / dense kernels, `zoo.training.lottery_ticket`) that are pruned, in [0, 1).
 - `golden` is `{seed, num, slice, atol}` (+ `labels` for class-conditional generators): `slice` holds the
@@ -268,8 +269,12 @@ def _golden(value, path):
 
 
 def _sparsity(value, path):
-    _check_dict(value, path, ("generator",), ("discriminator",))
+    _check_dict(value, path, ("generator",), ("discriminator", "scope"))
+    if "scope" in value:
+        _str(value["scope"], f"{path}.scope")
     for key, fraction in value.items():
+        if key == "scope":
+            continue
         _num(fraction, f"{path}.{key}")
         if not 0 <= fraction < 1:
             _fail(f"{path}.{key}", fraction, "the pruned fraction of the network's prunable weights, in [0, 1)")

@@ -120,8 +120,9 @@ def sparsity_line(manifest: dict) -> str:
         return ""
     sparsity = manifest["sparsity"]
     pruned = " and ".join(f"{100 * sparsity[part]:.1f}% of the {part}'s" for part in PARTS if part in sparsity)
-    return (f"- lottery ticket: {pruned} prunable weights (conv / dense kernels) pruned by iterative magnitude "
-            f"pruning; the 0/1 masks are in `{MASKS_FILE}` (`zoo.training.lottery_ticket`)\n")
+    scope = sparsity.get("scope", "conv / dense kernels")
+    return (f"- lottery ticket: {pruned} prunable weights pruned by iterative magnitude pruning; prunable: "
+            f"{scope}; the 0/1 masks are in `{MASKS_FILE}` (`zoo.training.pruning`)\n")
 
 
 def files_layout(manifest: dict) -> str:

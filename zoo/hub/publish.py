@@ -19,7 +19,7 @@ import shutil
 import numpy as np
 
 from zoo.hub.manifest import MANIFEST_FILE, UNLISTED_FILES, payload_files, sha256_file, validate_manifest
-from zoo.models.parts import CONFIG_FILE, DISCRIMINATOR, GENERATOR, MASKS_FILE
+from zoo.models.parts import CONFIG_FILE, DISCRIMINATOR, GENERATOR, MASKS_FILE, MASKS_SCOPE
 from zoo.provenance import git_commit  # noqa: F401  (re-exported)
 
 GOLDEN_WINDOW = 4  # golden slice: a 4x4 window at the image centre, first channel (corners are background)
@@ -124,7 +124,8 @@ def write_manifest(folder: str, *, dataset: dict, license: str, repo_id: str, re
     if labels is not None:
         manifest["golden"]["labels"] = labels.tolist()
     if os.path.isfile(os.path.join(folder, MASKS_FILE)):
-        manifest["sparsity"] = masks_sparsity(load_masks(os.path.join(folder, MASKS_FILE))[0])
+        manifest["sparsity"] = {**masks_sparsity(load_masks(os.path.join(folder, MASKS_FILE))[0]),
+                                "scope": MASKS_SCOPE}
     validate_manifest(manifest, folder=folder)
     save_manifest(folder, manifest)
     return manifest

@@ -39,6 +39,11 @@ METADATA_FILE = "metadata.json"
 KERAS_FILES = (CONFIG_FILE, WEIGHTS_FILE, METADATA_FILE)
 
 MASKS_FILE = "masks.h5"  # lottery-ticket masks, at the folder root, one group per part
+# which weights a ticket's masks cover (the rule of zoo.training.pruning), recorded as `sparsity.scope`
+MASKS_SCOPE = ("kernels of every convolution and dense layer of G and D (attention projections included); "
+               "dense: biases, normalization parameters, embeddings and ConditionalBatchNorm's class-conditional "
+               "gain / bias projections (they produce batch-norm scales and shifts; the reference code of Chen et "
+               "al. 2021 prunes those too)")
 
 # the subfolder of each part inside a model folder ("" = the folder itself)
 PART_SUBDIRS = {GENERATOR: "", DISCRIMINATOR: "discriminator"}
