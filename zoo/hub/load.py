@@ -40,9 +40,11 @@ def verify_files(folder: str, files: dict) -> None:
         actual = sha256_file(path)
         if actual != expected["sha256"]:
             size = os.path.getsize(path)
+            # in the HF cache the snapshot file is a link to a blob: deleting the link alone brings the blob back
+            target = os.path.realpath(path) if os.path.islink(path) else "it"
             raise ChecksumError(f"{filename} in {folder} failed its sha256 check: expected {expected['sha256']} "
                                 f"({expected['size']} bytes), got {actual} ({size} bytes); the file is corrupt, "
-                                f"truncated or not the published one: delete it and fetch it again")
+                                f"truncated or not the published one: delete {target} and fetch it again")
 
 
 def missing_files(folder: str, files: dict) -> list[str]:
@@ -50,10 +52,11 @@ def missing_files(folder: str, files: dict) -> list[str]:
     return sorted(f for f in files if not os.path.isfile(os.path.join(folder, *f.split("/"))))
 
 
-def download_snapshot(manifest: dict) -> str:
+def download_snapshot(manifest: dict, force_download: bool = False) -> str:
     """The folder of `manifest`'s files from the Hub at the pinned revision (or from the HF cache offline).
 
-    Needs network unless the HF cache already holds that revision.
+    Needs network unless the HF cache already holds that revision (`force_download`: always fetch the files
+    again, replacing the cached copies).
     """
     hub = manifest["hub"]
     if hub["revision"] is None:
@@ -66,7 +69,8 @@ def download_snapshot(manifest: dict) -> str:
     try:
         return huggingface_hub.snapshot_download(
             repo_id=hub["repo_id"], revision=hub["revision"], repo_type="model",
-            allow_patterns=sorted(manifest["files"]), library_name="zoo", library_version=__version__)
+            allow_patterns=sorted(manifest["files"]), library_name="zoo", library_version=__version__,
+            force_download=force_download)
     except Exception as e:  # network, auth, missing cache: say what was tried and how to get the files
         raise OSError(f"could not get {manifest['name']} from the Hugging Face Hub repo {hub['repo_id']} at "
                       f"revision {hub['revision']}: {type(e).__name__}: {e}. Offline, set HF_HUB_OFFLINE=1 with a "
@@ -75,11 +79,22 @@ def download_snapshot(manifest: dict) -> str:
 
 
 def verified_folder(entry) -> str:
-    """A folder holding every file of a registry entry, all sha256-verified: the local one first, else the Hub."""
+    """A folder holding every file of a registry entry, all sha256-verified: the local one first, else the Hub.
+
+    Files from the Hub that fail the check are fetched once more (a blob corrupted in the HF cache is never
+    replaced otherwise: the cache serves it at that revision for good); a second failure raises ChecksumError.
+    """
     manifest = entry.manifest
     folder = entry.folder
     if missing_files(folder, manifest["files"]):
         folder = download_snapshot(manifest)
+        try:
+            verify_files(folder, manifest["files"])
+        except ChecksumError as bad_cache:
+            try:
+                folder = download_snapshot(manifest, force_download=True)
+            except OSError:  # offline: report the bad file, which names the blob to delete
+                raise bad_cache from None
     verify_files(folder, manifest["files"])
     check_config_matches(folder, manifest)
     return folder
