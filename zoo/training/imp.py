@@ -22,15 +22,17 @@ from __future__ import annotations
 import json
 import math
 import os
+import sys
 
 import keras
 import tensorflow as tf
 
 from zoo.models.serialization import load_masks, masks_sparsity, save_masks, save_model_files
-from zoo.training.checkpoint import make_checkpoint
+from zoo.training.checkpoint import list_checkpoints, make_checkpoint, restore_verified
 from zoo.training.loop import batch_arrays, batch_spec, train
 from zoo.training.pruning import PARTS, prunable_kernels, prune, ticket_masks
 from zoo.training.tasks import build_task
+from zoo.training.workdir_lock import WorkdirLock
 
 REWIND_DIR = "rewind"
 SUMMARY_FILE = "imp.json"
@@ -39,12 +41,12 @@ SUMMARY_FILE = "imp.json"
 def restore_task(recipe, workdir: str):
     """(task, completed steps) of `recipe` (default strategy) holding the latest checkpoint of `workdir` (raw
     G, EMA G, D, masks)."""
-    latest = tf.train.latest_checkpoint(os.path.join(workdir, "checkpoints"))
-    if latest is None:
-        raise FileNotFoundError(f"{workdir}/checkpoints holds no checkpoint; expected a trained round")
+    directory = os.path.join(workdir, "checkpoints")
+    if not list_checkpoints(directory):
+        raise FileNotFoundError(f"{directory} holds no checkpoint; expected a trained round")
     task = build_task(recipe, tf.distribute.get_strategy(), batch_spec(batch_arrays(recipe)))
     step = tf.Variable(0, dtype=tf.int64, trainable=False)
-    make_checkpoint(task, step).restore(latest).assert_consumed()
+    restore_verified(make_checkpoint(task, step), directory, warn=lambda m: print(f"warning: {m}", file=sys.stderr))
     return task, int(step.numpy())
 
 
@@ -111,14 +113,18 @@ def run_imp(recipe, workdir: str, *, rounds: int | None = None, strategy: str = 
     if strategy == "multiworker":  # every worker would prune from checkpoints only the chief writes
         raise ValueError("run_imp runs on one machine (strategy 'default' or 'mirrored'); to train a ticket on "
                          "several workers, use `zoo train` with init_masks set to an IMP masks file")
-    os.makedirs(workdir, exist_ok=True)
+    with WorkdirLock(workdir):  # a second `zoo imp` into this directory fails at once
+        return _run_imp_locked(recipe, workdir, rounds, strategy, num_devices, stream)
+
+
+def _run_imp_locked(recipe, workdir, rounds, strategy, num_devices, stream) -> list[dict]:
     rewind_dir = os.path.join(workdir, REWIND_DIR)
     masks_path = recipe.techniques.init_masks
     done = _rounds_done(masks_path, recipe.techniques.prune_rate)
     summary = []
 
     def round_train(run, round_dir, **kwargs):
-        resume = tf.train.latest_checkpoint(os.path.join(round_dir, "checkpoints")) is not None
+        resume = bool(list_checkpoints(os.path.join(round_dir, "checkpoints")))
         return train(run, round_dir, strategy=strategy, num_devices=num_devices, resume=resume, stream=stream,
                      **kwargs)
 

@@ -6,6 +6,7 @@ import json
 import math
 import os
 import shutil
+import sys
 import time
 
 import keras
@@ -17,13 +18,14 @@ from zoo.data.pipeline import image_arrays, make_train_dataset
 from zoo.images import save_image_grid
 from zoo.models.serialization import load_model_files, save_model_files
 from zoo.provenance import git_commit, hardware
-from zoo.training.checkpoint import make_checkpoint, make_manager
+from zoo.training.checkpoint import list_checkpoints, make_checkpoint, make_manager, record_checkpoint, restore_verified
 from zoo.training.progress import Progress
 from zoo.training.pruning import apply_ticket, ticket_masks
 from zoo.training.randomness import StepRandomness
 from zoo.training.recipe import TrainRecipe
 from zoo.training.strategy import get_strategy, is_chief
 from zoo.training.tasks import build_task
+from zoo.training.workdir_lock import WorkdirLock
 
 STATE_FILE = "train_state.json"
 RECIPE_FILE = "recipe.json"
@@ -165,6 +167,11 @@ def train(recipe: TrainRecipe, workdir: str, *, steps: int | None = None, strate
     `command` (the command line that started the run; `zoo train` passes its own) is recorded in
     train_state.json, where `zoo release` reads it for the model card; a resumed run keeps the first one.
     Returns the final state dict (step, losses, wall clock).
+
+    Faults: the chief holds an exclusive lock on `workdir` for the whole run (`WorkdirLock`: a second run
+    fails at once, naming the holder). Every checkpoint is read back and its sha256 recorded; `resume=True`
+    restores the newest checkpoint that verifies, warning about (and moving aside, never deleting) newer ones
+    that do not, and fails listing all of them when none does (`zoo.training.checkpoint.restore_verified`).
     """
     if recipe.run.deterministic:
         tf.config.experimental.enable_op_determinism()
@@ -172,26 +179,38 @@ def train(recipe: TrainRecipe, workdir: str, *, steps: int | None = None, strate
     strat = get_strategy(strategy, num_devices)
     recipe.validate(strat.num_replicas_in_sync)
     chief = is_chief(strat)
-    total = int(recipe.run.steps if steps is None else steps)
+    lock = WorkdirLock(workdir).acquire() if chief else None  # before anything is built: a second run fails at once
+    try:
+        return _train_locked(recipe, workdir, strat, chief, steps=steps, strategy=strategy, resume=resume,
+                             init_from=init_from, augment=augment, stream=stream, command=command)
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def _train_locked(recipe, workdir, strat, chief, *, steps, strategy, resume, init_from, augment, stream,
+                  command) -> dict:
+    """The body of `train`, run while the chief holds the work dir's lock."""
     arrays = batch_arrays(recipe)
     task = build_task(recipe, strat, batch_spec(arrays), augment=augment)
     step_fn = StepFunction(task, strat, recipe.run.seed, recipe.run.jit_compile)
     checkpoint = make_checkpoint(task, step_fn.counter)
     task_id = getattr(getattr(strat, "cluster_resolver", None), "task_id", 0) or 0
-    manager = make_manager(checkpoint, workdir, chief, recipe.run.keep_checkpoints, task_id)
-    if chief:
-        os.makedirs(workdir, exist_ok=True)
-    latest = tf.train.latest_checkpoint(os.path.join(workdir, "checkpoints"))
-    if latest and not resume:
-        raise FileExistsError(f"{workdir} already has checkpoints ({latest}); pass --resume to continue it "
+    total = int(recipe.run.steps if steps is None else steps)
+    ckpt_dir = os.path.join(workdir, "checkpoints")
+    existing = list_checkpoints(ckpt_dir)
+    if existing and not resume:
+        raise FileExistsError(f"{workdir} already has checkpoints ({existing[0]}); pass --resume to continue it "
                               f"or choose a new --workdir")
-    state = _read_state(workdir) if latest else {}
-    if latest:
+    state = _read_state(workdir) if existing else {}
+    if existing:
         _check_same_recipe(workdir, recipe)
-        checkpoint.restore(latest).assert_consumed()
+        restore_verified(checkpoint, ckpt_dir, warn=lambda m: print(f"warning: {m}", file=stream or sys.stderr),
+                         move=chief)
     elif init_from:
         init_from_folder(task, init_from)
         apply_ticket(task)
+    manager = make_manager(checkpoint, workdir, chief, recipe.run.keep_checkpoints, task_id)
     start = step_fn.step
     state.setdefault("git_commit", git_commit())
     if command:
@@ -243,7 +262,9 @@ def train(recipe: TrainRecipe, workdir: str, *, steps: int | None = None, strate
             with writer.as_default(step=step):
                 tf.summary.image("ema_samples", grid[:16], max_outputs=16)
         if step % recipe.run.checkpoint_every == 0 or step == total:
-            manager.save(checkpoint_number=step)
+            prefix = manager.save(checkpoint_number=step)
+            if chief:
+                record_checkpoint(prefix)
             save_state(step)
     if chief:
         published = task.published()
