@@ -185,8 +185,10 @@ def test_objective_specs_are_checked():
         make_objective({"kind": "r1", "gamma": 1.0, "interval": 0})
     with pytest.raises(ValueError, match="objective 'r1'"):
         make_objective({"kind": "r1", "gama": 1.0})
+    with pytest.raises(ValueError, match="gradient_penalty interpolates the fakes"):
+        make_objective({"kind": "gradient_penalty", "weight": 1.0, "interval": 4})
     terms = [make_objective({"kind": "r1", "gamma": 1.0, "interval": 16}),
-             make_objective({"kind": "gradient_penalty", "weight": 1.0, "interval": 4})]
+             make_objective({"kind": "r1", "gamma": 1.0, "interval": 4})]
     with pytest.raises(ValueError, match="different intervals"):
         lazy_adam(1e-3, 0.0, 0.99, terms, "discriminator")
 

@@ -129,6 +129,9 @@ class GradientPenalty(Objective):
     kind = "gradient_penalty"
 
     def __init__(self, weight: float, interval: int = 1):
+        if interval != 1:
+            raise ValueError(f"gradient_penalty interpolates the fakes of D's main update: interval must be 1, got "
+                             f"{interval} (lazy phases see real data only; R1 is the lazy penalty)")
         super().__init__(weight, interval, DISCRIMINATOR)
 
     def value(self, inputs):
