@@ -234,7 +234,7 @@ def test_export_cli(tmp_path, capsys):
     out = tmp_path / "serving"
     assert main(["export", str(tmp_path / "run"), "--out", str(out), "--version", "2"]) == 0
     assert (out / "2" / "saved_model.pb").exists()
-    assert main(["export", str(tmp_path / "run"), "--out", str(out), "--version", "2"]) == 2
+    assert main(["export", str(tmp_path / "run"), "--out", str(out), "--version", "2"]) == 1  # a failure, not a usage error
     assert "already exists" in capsys.readouterr().err
 
 

@@ -80,3 +80,35 @@ def test_sample_errors_are_reported(weights_root, tmp_path, capsys):
 def test_publish(weights_root, fake_hf_api, capsys):
     assert main(["publish", NAME, "--repo-id", "org/" + NAME]) == 0
     assert FakeHfApi.oid in capsys.readouterr().out
+
+
+def test_exit_codes_and_error_lines():
+    """The one mapping of `zoo.cli.main`: 2 for the user's input, 1 for failures; one line per error."""
+    from zoo.cli import UsageError, error_line, exit_code
+    from zoo.hub.load import ChecksumError
+    from zoo.training.checkpoint import CheckpointError
+    from zoo.training.recipe import RecipeError
+
+    usage = [UsageError("unknown model"), RecipeError("r.py: bad"), ValueError("--labels 1: unconditional"),
+             argparse.ArgumentTypeError("bad")]
+    failures = [ChecksumError("sha256 mismatch"), FileExistsError("runs/x already has checkpoints"),
+                FileNotFoundError("recipe file not found: x.py"), CheckpointError("no checkpoint verifies"),
+                RuntimeError("boom"), KeyError("k")]
+    assert [exit_code(e) for e in usage] == [2] * len(usage)
+    assert [exit_code(e) for e in failures] == [1] * len(failures)
+    assert exit_code(KeyboardInterrupt()) == 130
+    assert error_line(KeyError("unknown pretrained model 'x'")) == "KeyError: unknown pretrained model 'x' " \
+                                                                   "(--verbose for details)"
+    assert error_line(CheckpointError("no checkpoint verifies")) == "no checkpoint verifies"
+    assert error_line(ValueError("first\nsecond")) == "first (--verbose for details)"
+
+
+def test_verbose_flag_and_metric_choices():
+    from zoo.cli import build_parser
+    from zoo.cli.metrics import METRICS
+    from zoo.metrics.evaluate import METRICS as EVALUATE_METRICS
+
+    parser = build_parser()
+    assert parser.parse_args(["--verbose", "list"]).verbose and parser.parse_args(["list", "-v"]).verbose
+    assert not parser.parse_args(["list"]).verbose
+    assert METRICS == EVALUATE_METRICS  # the CLI's copy, kept to build the parser without TensorFlow

@@ -110,8 +110,10 @@ def run_sample(args) -> None:
 
 
 def run_publish(args) -> None:
+    from zoo.cli.support import registry_entry
     from zoo.hub.publish import publish
 
+    registry_entry(args.name)  # an unknown name: a usage error
     revision = publish(args.name, args.repo_id, token=args.token)
     print(f"uploaded {args.name} to https://huggingface.co/{args.repo_id} at revision {revision}; "
           f"hub.revision is pinned in its manifest.json: commit it")

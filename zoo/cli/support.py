@@ -1,10 +1,15 @@
-"""Helpers shared by CLI subcommands: turning a model name or a training work dir into a generator."""
+"""Helpers shared by CLI subcommands: a model name or a training work dir -> a generator; UsageError (exit 2)."""
 
 from __future__ import annotations
 
 import os
 
-from zoo.models.serialization import CONFIG_FILE, load_model_files
+from zoo.models.parts import CONFIG_FILE
+
+
+class UsageError(Exception):
+    """Bad user input found after parsing, e.g. an unknown model name: a one-line error, exit code 2
+    (`zoo.cli.main`)."""
 
 
 def command_line() -> str:
@@ -39,9 +44,21 @@ def dataset_of(name_or_workdir: str) -> str:
                     return data_section(data)["dataset"]
                 return data["dataset"]["name"]
         raise FileNotFoundError(f"{name_or_workdir} has neither recipe.json nor manifest.json: dataset unknown")
+    return registry_entry(name_or_workdir).manifest["dataset"]["name"]
+
+
+def registry_entry(name: str):
+    """The registry entry of a published model name; a UsageError (exit code 2) naming the close names when
+    unknown, and saying so when the name looks like a path that does not exist."""
     from zoo.hub.registry import get_entry
 
-    return get_entry(name_or_workdir).manifest["dataset"]["name"]
+    try:
+        return get_entry(name)
+    except KeyError as e:
+        message = e.args[0] if e.args else str(e)
+        if os.sep in name or name.startswith("."):
+            message = f"{name} is not a directory, nor a pretrained model name: {message}"
+        raise UsageError(message) from None
 
 
 def resolve_generator(name_or_workdir: str, part: str = "generator"):
@@ -51,7 +68,10 @@ def resolve_generator(name_or_workdir: str, part: str = "generator"):
         if folder is None:
             raise FileNotFoundError(f"{name_or_workdir} has no {CONFIG_FILE} (nor export/{CONFIG_FILE}); "
                                     f"a work dir gets export/ when its training run finishes")
+        from zoo.models.serialization import load_model_files
+
         return load_model_files(folder, part)
+    registry_entry(name_or_workdir)  # an unknown name is a usage error, found before TensorFlow loads
     import zoo.hub
 
     return zoo.hub.load(name_or_workdir, part=part)

@@ -44,10 +44,10 @@ def run_train(args) -> None:
               f"lottery-ticket rounds", file=sys.stderr)
     init_from = args.init_from
     if init_from and not os.path.isdir(init_from):  # a published name: its sha256-verified folder
+        from zoo.cli.support import registry_entry
         from zoo.hub.load import verified_folder
-        from zoo.hub.registry import get_entry
 
-        init_from = verified_folder(get_entry(init_from))
+        init_from = verified_folder(registry_entry(init_from))
     state = train(recipe, workdir, steps=args.steps, strategy=args.strategy, resume=args.resume,
                   init_from=init_from, num_devices=args.devices, command=command_line())
     print(f"done: step {state.get('step')} in {state.get('wall_clock_s', 0):.0f} s; model in {workdir}/export")

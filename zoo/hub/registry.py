@@ -120,11 +120,26 @@ def list_pretrained() -> list[str]:
 
 
 def get_entry(name: str) -> RegistryEntry:
-    """The registry entry of `name`; KeyError listing close names when unknown."""
+    """The registry entry of `name`; KeyError naming the close names when unknown (all names if none is close)."""
     entries = registry()
     if name not in entries:
-        close = difflib.get_close_matches(str(name), list(entries), n=5, cutoff=0.5)
-        hint = f"did you mean {close}? " if close else ""
-        raise KeyError(f"unknown pretrained model {name!r}; {hint}known models: {sorted(entries)} "
-                       f"(from {weights_dir()})")
+        close = close_names(str(name), list(entries))
+        hint = (f"did you mean {' or '.join(repr(n) for n in close)}?" if close
+                else f"known models: {', '.join(sorted(entries)) or 'none'}")
+        raise KeyError(f"unknown pretrained model {name!r}; {hint} (from {weights_dir()})")
     return entries[name]
+
+
+def close_names(name: str, names: list[str]) -> list[str]:
+    """The names a typo most likely meant: names starting with `name`, then difflib's close matches that score
+    within 0.05 of the best one. The zoo's names share most of their letters (`-fmnist-32`), so a plain cutoff
+    would offer every model."""
+    matcher = difflib.SequenceMatcher(b=name)
+    scores = {}
+    for candidate in difflib.get_close_matches(name, names, n=len(names), cutoff=0.6):
+        matcher.set_seq1(candidate)
+        scores[candidate] = matcher.ratio()
+    best = max(scores.values(), default=0.0)
+    prefixed = [n for n in sorted(names) if name and n.startswith(name)]
+    close = [n for n, score in scores.items() if score >= best - 0.05 and n not in prefixed]
+    return prefixed + close[: max(0, 3 - len(prefixed))]
