@@ -1,21 +1,24 @@
 """`zoo release` end to end on a smoke run: metrics with floors, manifest valid, golden slice reproduces."""
 
 import json
+import shutil
 
 import numpy as np
 
-from tests.training.helpers import RECIPE_PATH, tiny_recipe
+from tests.conftest import SMOKE_COMMAND
 from zoo.hub.manifest import validate_manifest
 from zoo.training.loop import train
 
 
-def test_release_of_a_smoke_run(tmp_path, monkeypatch):
+def test_release_of_a_smoke_run(tmp_path, monkeypatch, smoke_run):
+    """`smoke_run` (tests/conftest.py): the tiny recipe (sngan_fmnist32 smoke) trained by `train(...,
+    command=SMOKE_COMMAND)` once per session, released from a copy so the shared run stays as trained."""
     monkeypatch.setenv("ZOO_WEIGHTS_DIR", str(tmp_path / "weights"))
     monkeypatch.setenv("ZOO_CACHE", str(tmp_path / "cache"))
     (tmp_path / "weights").mkdir()
     workdir = tmp_path / "run"
-    trained_with = "zoo train recipes/x.py --init-from runs/x.imp/rewind"
-    train(tiny_recipe(), str(workdir), command=trained_with)
+    shutil.copytree(smoke_run, workdir)
+    trained_with = SMOKE_COMMAND
     state = json.loads((workdir / "train_state.json").read_text())
     assert state["command"] == trained_with
 
@@ -52,6 +55,13 @@ def test_release_of_a_smoke_run(tmp_path, monkeypatch):
 
 
 def test_release_of_a_conditional_run_with_truncation_curve(tmp_path, monkeypatch):
+    """Labels, the per-class picture and the truncation curve. The features come from the metric tests' fixed
+    random projection (tests/metrics/fakes.py): the release above runs the real Inception network end to end,
+    and each extra FID here would only repeat its 2048-d matrix square root."""
+    from tests.metrics.fakes import FakeExtractor
+    from zoo.metrics import evaluate
+
+    monkeypatch.setattr(evaluate, "make_extractor", lambda batch_size, resize: FakeExtractor(batch_size or 16, resize))
     monkeypatch.setenv("ZOO_WEIGHTS_DIR", str(tmp_path / "weights"))
     monkeypatch.setenv("ZOO_CACHE", str(tmp_path / "cache"))
     (tmp_path / "weights").mkdir()

@@ -1,7 +1,11 @@
-"""The training loop end to end: smoke, resume identity, kill + resume, NaN stop, multiworker."""
+"""The training loop end to end: smoke, resume identity, kill + resume, NaN stop, multiworker.
+
+The finished 4-step run of the tiny recipe is the session's `smoke_run` (tests/conftest.py) and the run stopped
+at step 2 is trained once for the module (`half_run`); tests that continue a run work on a copy."""
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -14,6 +18,7 @@ import pytest
 from tests.conftest import REPO
 from tests.training.helpers import RECIPE_PATH, assert_same_export, tiny_recipe
 from zoo.training.loop import NonFiniteLossError, train
+from zoo.training.recipe import load_recipe
 
 ENV = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONPATH": REPO}
 
@@ -22,47 +27,62 @@ def zoo_cli(*args):
     return [sys.executable, "-m", "zoo.cli", *args]
 
 
-def test_recipe_smoke_writes_everything(tmp_path):
-    state = train(tiny_recipe(), str(tmp_path))
+@pytest.fixture(scope="module")
+def half_run(tmp_path_factory):
+    """A run of the tiny recipe stopped after 2 of its 4 steps (checkpoint ckpt-2), trained once for the
+    module; each test continues its own copy (`_copy_half_run`)."""
+    workdir = tmp_path_factory.mktemp("half") / "run"
+    train(tiny_recipe(), str(workdir), steps=2)
+    return workdir
+
+
+def _copy_half_run(half_run, tmp_path):
+    workdir = tmp_path / "run"
+    shutil.copytree(half_run, workdir)
+    return workdir
+
+
+def test_recipe_smoke_writes_everything(smoke_run):
+    state = json.loads((smoke_run / "train_state.json").read_text())
     assert state["step"] == 4
     for name in ("checkpoints/ckpt-4.index", "export/config.json", "export/model.weights.h5",
                  "export/discriminator/model.weights.h5", "samples/step_0000004.png", "recipe.json",
                  "train_state.json"):
-        assert (tmp_path / name).exists(), name
-    assert any(p.name.startswith("events.out.tfevents") for p in (tmp_path / "tb").iterdir())
+        assert (smoke_run / name).exists(), name
+    assert any(p.name.startswith("events.out.tfevents") for p in (smoke_run / "tb").iterdir())
 
 
-def test_resume_continues_bit_for_bit(tmp_path):
-    train(tiny_recipe(), str(tmp_path / "a"))
-    train(tiny_recipe(), str(tmp_path / "b"), steps=2)
-    state = train(tiny_recipe(), str(tmp_path / "b"), resume=True)
+def test_resume_continues_bit_for_bit(smoke_run, half_run, tmp_path):
+    """The uninterrupted 4-step run (`smoke_run`) and the 2-step run resumed to 4 export the same weights."""
+    workdir = _copy_half_run(half_run, tmp_path)
+    state = train(tiny_recipe(), str(workdir), resume=True)
     assert state["step"] == 4
-    assert_same_export(tmp_path / "a", tmp_path / "b")
+    assert_same_export(smoke_run, workdir)
 
 
-def test_existing_checkpoints_need_resume(tmp_path):
-    train(tiny_recipe(), str(tmp_path), steps=2)
+def test_existing_checkpoints_need_resume(half_run, tmp_path):
+    workdir = _copy_half_run(half_run, tmp_path)
     with pytest.raises(FileExistsError, match="--resume"):
-        train(tiny_recipe(), str(tmp_path))
+        train(tiny_recipe(), str(workdir))
 
 
-def test_resume_with_another_recipe_is_refused(tmp_path):
-    train(tiny_recipe(), str(tmp_path), steps=2)
+def test_resume_with_another_recipe_is_refused(half_run, tmp_path):
+    workdir = _copy_half_run(half_run, tmp_path)
     from zoo.training.recipe import OptimizerSpec
 
     other = tiny_recipe()
     other = other.replace(optimizers={**other.optimizers, "discriminator": OptimizerSpec(1e-3, 0.0, 0.9)})
     with pytest.raises(ValueError, match=r"optimizers\.discriminator\.lr"):
-        train(other, str(tmp_path), resume=True)
+        train(other, str(workdir), resume=True)
 
 
-def test_non_finite_loss_stops_and_keeps_last_checkpoint(tmp_path):
-    train(tiny_recipe(), str(tmp_path), steps=2)
+def test_non_finite_loss_stops_and_keeps_last_checkpoint(half_run, tmp_path):
+    workdir = _copy_half_run(half_run, tmp_path)
     poison = lambda x, seed: x * np.float32("nan")  # noqa: E731
     with pytest.raises(NonFiniteLossError, match="ckpt-2"):
-        train(tiny_recipe(), str(tmp_path), resume=True, augment=poison)
-    assert sorted(p.name for p in (tmp_path / "checkpoints").glob("*.index")) == ["ckpt-2.index"]
-    state = train(tiny_recipe(), str(tmp_path), resume=True)  # the intact checkpoint still resumes
+        train(tiny_recipe(), str(workdir), resume=True, augment=poison)
+    assert sorted(p.name for p in (workdir / "checkpoints").glob("*.index")) == ["ckpt-2.index"]
+    state = train(tiny_recipe(), str(workdir), resume=True)  # the intact checkpoint still resumes
     assert state["step"] == 4
 
 
@@ -97,8 +117,9 @@ def _free_port():
 
 
 def test_multiworker_two_local_workers(tmp_path):
-    """MultiWorkerMirroredStrategy with 2 worker processes on 127.0.0.1; the result equals MirroredStrategy
-    with 2 devices (same replica count, same seeds, same data split)."""
+    """MultiWorkerMirroredStrategy with 2 worker processes on 127.0.0.1 (`zoo train`); the result equals
+    MirroredStrategy with 2 devices (same replica count, same seeds, same data split), trained in this process
+    while the workers run."""
     cluster = {"worker": [f"127.0.0.1:{_free_port()}", f"127.0.0.1:{_free_port()}"]}
     procs = []
     for i in range(2):
@@ -106,13 +127,17 @@ def test_multiworker_two_local_workers(tmp_path):
         procs.append(subprocess.Popen(zoo_cli("train", RECIPE_PATH, "--smoke", "--workdir", str(tmp_path / "mw"),
                                               "--strategy", "multiworker"),
                                       env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+    try:  # RECIPE_PATH is read here, not imported: test_one_stage runs this test on its own recipe
+        train(load_recipe(RECIPE_PATH, smoke=True), str(tmp_path / "mirrored"), strategy="mirrored")
+    except BaseException:
+        for p in procs:
+            p.kill()
+            p.wait()
+        raise
     for p in procs:
         _, err = p.communicate(timeout=600)
         assert p.returncode == 0, err[-3000:]
     state = json.loads((tmp_path / "mw" / "train_state.json").read_text())
     assert state["num_replicas"] == 2 and state["strategy"] == "multiworker"
     assert all(np.isfinite(v) for v in state["losses"].values())
-    out = subprocess.run(zoo_cli("train", RECIPE_PATH, "--smoke", "--workdir", str(tmp_path / "mirrored"),
-                                 "--strategy", "mirrored"), env=ENV, capture_output=True, text=True, timeout=600)
-    assert out.returncode == 0, out.stderr[-2000:]
     assert_same_export(tmp_path / "mw", tmp_path / "mirrored")

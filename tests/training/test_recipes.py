@@ -34,7 +34,14 @@ def test_recipe_is_complete(path):
     assert load_recipe(path, smoke=True).run.steps <= 4
 
 
-@pytest.mark.parametrize("name", ["biggan_cifar10.py", "sagan_cifar10.py", "biggan_fmnist10pct32_lth_diffaug_advaug.py"])
+# The ticket + DiffAugment + AdvAug recipe is the longest smoke run of all (about 45 s for 2 steps on 2 cores);
+# the fast suite already trains the same smoke recipe under the same strategy for 20 steps and checks its weights
+# bit for bit (tests/training/test_smoke_weights.py), so here it runs with `make test-slow` only.
+SLOW_SMOKE = pytest.mark.slow(reason="long run (~45 s); the fast suite trains this smoke recipe in test_smoke_weights")
+
+
+@pytest.mark.parametrize("name", ["biggan_cifar10.py", "sagan_cifar10.py",
+                                  pytest.param("biggan_fmnist10pct32_lth_diffaug_advaug.py", marks=SLOW_SMOKE)])
 def test_paper_setting_recipes_train_in_smoke_form(name, tmp_path):
     recipe = load_recipe(os.path.join(REPO, "recipes", name), smoke=True).replace(steps=2)
     train(recipe, str(tmp_path / "run"))
