@@ -303,8 +303,9 @@ def folder_from_workdir(workdir: str, *, recipe_path: str, license: str, repo_id
         shutil.rmtree(folder)
     os.makedirs(folder)
     copy_model_files(export, folder)
+    data = recipe.get("data", recipe)  # recipe.json's data section (flat in runs trained before 2026-11-30)
     manifest = write_manifest(
-        folder, dataset={"name": recipe["dataset"], "split": recipe["split"], "num_examples": int(num_examples)},
+        folder, dataset={"name": data["dataset"], "split": data["split"], "num_examples": int(num_examples)},
         license=license, repo_id=repo_id, metrics=metrics,
         recipe={"path": recipe_path, "steps": int(state["step"]), "wall_clock_s": float(state["wall_clock_s"]),
                 "hardware": state.get("hardware", "unknown"), "command": command or state.get("command") or f"zoo train {recipe_path}",
