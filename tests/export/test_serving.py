@@ -242,6 +242,8 @@ def test_lazy_top_level_name():
     assert zoo.export_serving is export_serving
 
 
+@pytest.mark.slow  # ~53 s: traces and reloads three BigGAN signatures; test_conditional_generator_with_truncation
+# checks the same signatures on a conditional toy generator in the fast suite
 def test_biggan_export_takes_labels_and_server_side_truncation(tmp_path):
     """serving_default(z, labels) equals the Keras model; sample_truncated keeps |z| <= T (checked through the
     images: T -> 0 gives z = 0 for every sample, so same-label samples are identical)."""

@@ -10,9 +10,20 @@ from zoo.hub.manifest import validate_manifest
 from zoo.training.loop import train
 
 
+def _fake_features(monkeypatch):
+    """The metric tests' fixed random projection (tests/metrics/fakes.py) instead of the Inception network:
+    the network itself is checked against its TorchScript original in tests/metrics/test_fid_inception.py,
+    and the real network end to end through evaluate_generator in the slow tests/metrics/test_end_to_end.py."""
+    from tests.metrics.fakes import FakeExtractor
+    from zoo.metrics import evaluate
+
+    monkeypatch.setattr(evaluate, "make_extractor", lambda batch_size, resize: FakeExtractor(batch_size or 16, resize))
+
+
 def test_release_of_a_smoke_run(tmp_path, monkeypatch, smoke_run):
     """`smoke_run` (tests/conftest.py): the tiny recipe (sngan_fmnist32 smoke) trained by `train(...,
     command=SMOKE_COMMAND)` once per session, released from a copy so the shared run stays as trained."""
+    _fake_features(monkeypatch)
     monkeypatch.setenv("ZOO_WEIGHTS_DIR", str(tmp_path / "weights"))
     monkeypatch.setenv("ZOO_CACHE", str(tmp_path / "cache"))
     (tmp_path / "weights").mkdir()
@@ -56,12 +67,8 @@ def test_release_of_a_smoke_run(tmp_path, monkeypatch, smoke_run):
 
 def test_release_of_a_conditional_run_with_truncation_curve(tmp_path, monkeypatch):
     """Labels, the per-class picture and the truncation curve. The features come from the metric tests' fixed
-    random projection (tests/metrics/fakes.py): the release above runs the real Inception network end to end,
-    and each extra FID here would only repeat its 2048-d matrix square root."""
-    from tests.metrics.fakes import FakeExtractor
-    from zoo.metrics import evaluate
-
-    monkeypatch.setattr(evaluate, "make_extractor", lambda batch_size, resize: FakeExtractor(batch_size or 16, resize))
+    random projection (`_fake_features`)."""
+    _fake_features(monkeypatch)
     monkeypatch.setenv("ZOO_WEIGHTS_DIR", str(tmp_path / "weights"))
     monkeypatch.setenv("ZOO_CACHE", str(tmp_path / "cache"))
     (tmp_path / "weights").mkdir()

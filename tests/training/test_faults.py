@@ -8,6 +8,7 @@
 """
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -70,14 +71,22 @@ def _corrupt_garbage(prefix):
         f.write(os.urandom(64))
 
 
+@pytest.fixture(scope="module")
+def stopped_at_6(tmp_path_factory):
+    """The same run stopped after step 6 (checkpoints 2, 4, 6); each test corrupts a copy."""
+    root = tmp_path_factory.mktemp("stopped")
+    train(tiny_recipe(steps=8, checkpoint_every=2, keep_checkpoints=3), str(root / "b"), steps=6)
+    return root / "b"
+
+
 @pytest.mark.parametrize("corrupt, reason", [(_corrupt_truncate, "does not match the sha256"),
                                              (_corrupt_missing_index, "index file is missing"),
                                              (_corrupt_garbage, "does not match the sha256")])
-def test_resume_skips_a_corrupt_latest_checkpoint_and_stays_bit_for_bit(reference, tmp_path, corrupt, reason,
-                                                                       capsys):
+def test_resume_skips_a_corrupt_latest_checkpoint_and_stays_bit_for_bit(reference, stopped_at_6, tmp_path, corrupt,
+                                                                       reason, capsys):
     recipe = tiny_recipe(steps=8, checkpoint_every=2, keep_checkpoints=3)
     workdir = tmp_path / "b"
-    train(recipe, str(workdir), steps=6)
+    shutil.copytree(stopped_at_6, workdir)
     ckpts = workdir / "checkpoints"
     assert sorted(os.listdir(ckpts)).count(DIGESTS_FILE) == 1
     corrupt(str(ckpts / "ckpt-6"))
