@@ -30,6 +30,7 @@ def test_tfds_load_small_config_offline(no_network, tmp_path):
 
 
 @requires_fmnist
+@pytest.mark.slow  # ~13 s: writes all 70,000 images; test_tfds_load_small_config_offline covers the builder path
 def test_full_fmnist_builder(no_network, tmp_path):
     builder = ZooFmnist(data_dir=str(tmp_path))
     builder.download_and_prepare()
