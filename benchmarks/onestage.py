@@ -12,7 +12,7 @@ Where the time goes (B = batch; F_G, F_D = one forward pass of G, D on B images;
 two forward passes when it computes both input and weight gradients, about one when it computes only
 input gradients):
 
-    two-stage step (GANTrainer.d_step + g_step, separate z for each):
+    two-stage step (GANTask.d_step + g_step, separate z for each):
       D step: G forward (B)                                            F_G
               D forward + backward (2B: real + fake; weight grads)     2 F_D + 4 F_D
       G step: G forward (B, under the tape)                            F_G
@@ -77,7 +77,7 @@ def main():
     args = p.parse_args()
     for family in args.families:
         base = load_recipe(os.path.join(ROOT, "recipes", f"{family}_fmnist32.py"))
-        base = base.replace(n_dis=1, batch_size=args.batch_size or base.batch_size)
+        base = base.replace(n_dis=1, batch_size=args.batch_size or base.data.batch_size)
         runners, weights = {}, None
         for mode in MODES:
             runners[mode], weights = make_runner(base.replace(training_mode=mode), weights)
@@ -88,11 +88,11 @@ def main():
             for mode in MODES:
                 times[mode].append(runners[mode](args.steps))
         baseline, value = (float(np.median(times[m])) for m in MODES)
-        line = json.dumps({"benchmark": "onestage", "family": family, "preset": base.preset,
+        line = json.dumps({"benchmark": "onestage", "family": family, "preset": base.model.preset,
                            "baseline": "two_stage", "unit": "s/step", "baseline_value": round(baseline, 4),
                            "value": round(value, 4), "ratio": round(baseline / value, 3),
                            "repeats": args.repeats, "steps_per_repeat": args.steps,
-                           "batch_size": base.batch_size, "n_dis": 1, "loss": base.loss})
+                           "batch_size": base.data.batch_size, "n_dis": 1, "loss": base.task.loss})
         print(line, flush=True)
         with open(RESULTS, "a") as f:  # benchmarks/onestage_quality.py reads the latest row per family
             f.write(line + "\n")

@@ -48,7 +48,7 @@ def main():
     strategies = {"default": tf.distribute.get_strategy(),
                   "mirrored_2cpu": mirrored_strategy(["/cpu:0", "/cpu:1"])}
     for preset in args.presets:
-        recipe = base.replace(preset=preset, batch_size=args.batch_size or base.batch_size)
+        recipe = base.replace(preset=preset, batch_size=args.batch_size or base.data.batch_size)
         runners, errors = {}, {}
         for name, strategy, jit in (("default", strategies["default"], False),
                                     ("mirrored_2cpu", strategies["mirrored_2cpu"], False),

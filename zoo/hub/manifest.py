@@ -19,7 +19,7 @@ Decisions the design left open, written down here:
 - `sparsity` (optional; present iff `files` lists `masks.h5`, i.e. the model is a lottery ticket), with
   `scope` (optional) saying which weights the masks cover (`zoo.models.parts.MASKS_SCOPE`):
   `{"generator": s, "discriminator": s}` (discriminator only when it ships), s = the fraction of the
-  network's prunable weights (conv / dense kernels, `zoo.training.lottery_ticket`) that are pruned, in [0, 1).
+  network's prunable weights (conv / dense kernels, `zoo.training.pruning`) that are pruned, in [0, 1).
 - `golden` is `{seed, num, slice, atol}` (+ `labels` for class-conditional generators): `slice` holds the
   float outputs the centre 4x4 window (first channel) of `g(z, labels, training=False)` (see `zoo.hub.publish.golden_slice`) for
   `z = zoo.models.latents.sample_latents(num, latent_dim, seed)`.
