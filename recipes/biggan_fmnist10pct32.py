@@ -45,6 +45,9 @@ RECIPE = TrainRecipe(
         n_dis=1,
         ema_decay=0.999,
         ema_start=500,
+        ema_kimg=0.0,
+        ema_rampup=0.0,
+        style_mixing=0.0,
     ),
     techniques=TechniquesSpec(
         diffaugment="",

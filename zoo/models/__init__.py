@@ -8,6 +8,7 @@ FAMILIES = {
     "sngan": "zoo.models.sngan",
     "sagan": "zoo.models.sagan",
     "biggan": "zoo.models.biggan",
+    "stylegan2": "zoo.models.stylegan2",
 }
 
 

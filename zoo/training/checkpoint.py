@@ -16,7 +16,9 @@ import tensorflow as tf
 
 def _key(i: int, variable) -> str:
     # position + path below the owning model (Keras numbers model names per process: sngan_generator_2/...)
-    return f"{i:04d}/{variable.path.split('/', 1)[-1]}"
+    # (a tf.Variable, e.g. an objective's state, has no Keras path: its name without the ":0")
+    path = variable.path if hasattr(variable, "path") else variable.name.split(":")[0]
+    return f"{i:04d}/{path.split('/', 1)[-1]}"
 
 
 class VariableMap(tf.Module):

@@ -40,6 +40,9 @@ class GANTask(Task):
         objectives: regularizer terms (`zoo.training.objectives`): gradient penalty, R1, orthogonal, ...
         n_dis: discriminator updates per generator update.
         ema_decay, ema_start: EMA of G's weights (decay 0 = copy while step <= ema_start).
+        ema_kimg, ema_rampup, batch_size: EMA by half-life instead (StyleGAN2 / stylegan2-ada): with
+            ema_kimg > 0 the decay is 0.5 ** (batch_size / (ema_kimg * 1000)), the half-life in images seen;
+            with ema_rampup > 0 the half-life is at most ema_rampup x the images seen before the step (ramp-up).
         augment: optional differentiable `f(images, seed) -> images` on real and fake before D (DiffAugment).
         training_mode: "two_stage" or "one_stage" (logs `g_active`).
         advaug_d, advaug_g: `zoo.augment.advaug.AdvAug` settings (two-stage only; logs `d_adv` / `g_adv`).
@@ -57,7 +60,7 @@ class GANTask(Task):
 
     def __init__(self, generator, discriminator, *, optimizers: dict, loss="hinge", objectives=(), n_dis=1,
                  ema_decay=0.999, ema_start=0, augment=None, training_mode="two_stage", advaug_d=None,
-                 advaug_g=None):
+                 advaug_g=None, ema_kimg=0.0, ema_rampup=0.0, batch_size=0):
         if training_mode not in TRAINING_MODES:
             raise ValueError(f"unknown training_mode {training_mode!r}; expected one of {TRAINING_MODES}")
         if set(optimizers) != {GENERATOR, DISCRIMINATOR}:
@@ -74,12 +77,16 @@ class GANTask(Task):
                                  f"{sorted(self.networks)}")
         self.n_dis = int(n_dis)
         self.ema_decay, self.ema_start = float(ema_decay), int(ema_start)
+        self.ema_kimg, self.ema_rampup, self.batch_size = float(ema_kimg), float(ema_rampup), int(batch_size)
+        if self.ema_kimg > 0 and self.batch_size <= 0:
+            raise ValueError("ema_kimg (EMA by half-life in images) needs the global batch_size")
         self.augment = augment
         self.training_mode = training_mode
         self.advaug_d = advaug_d if advaug_d is not None else AdvAug()
         self.advaug_g = advaug_g if advaug_g is not None else AdvAug()
         if training_mode == "one_stage":
-            check_one_stage(self.n_dis, loss, self.advaug_d.enabled or self.advaug_g.enabled)
+            check_one_stage(self.n_dis, loss, self.advaug_d.enabled or self.advaug_g.enabled,
+                            getattr(discriminator, "couples_samples", False))
         self.ema_generator = type(generator).from_config(generator.get_config())
         self.copies = {GENERATOR: [self.ema_generator]}
         self.masks = None  # lottery ticket: {"generator", "discriminator"} PruningMasks (zoo.training.pruning)
@@ -120,6 +127,15 @@ class GANTask(Task):
         """DiffAugment of D's input with the step's "aug" stream (identity without a policy)."""
         return x if self.augment is None else self.augment(x, rng.seed("aug", sub))
 
+    def fakes(self, z, labels, rng, purpose, sub=0):
+        """G's training-mode output for latents z drawn under `purpose` ("z_d": D's step, "z_g": G's step).
+        A family task overrides this to add its own randomness (StyleGAN2: style mixing, noise)."""
+        return self.generator(z, labels=labels, training=True)
+
+    def generator_stem(self, z, labels, rng, purpose, sub=0):
+        """(h, context) of G's first layer for AdvAug (`GANGenerator.stem`), with the task's own randomness."""
+        return self.generator.stem(z, labels, training=True)
+
     # ---- updates ---------------------------------------------------------------------------------------
     def _apply(self, network, loss, tape):
         variables = self.networks[network].trainable_variables
@@ -130,10 +146,9 @@ class GANTask(Task):
         """One discriminator update on a real batch; G's weights are not changed. Returns unscaled losses."""
         n = tf.shape(real)[0]
         fake_labels = self.fake_labels(n, rng, "labels_d", sub)
-        fake = self.generator(self.latents(n, rng, "z_d", sub), labels=fake_labels, training=True)
-        fake = tf.stop_gradient(fake)
+        fake = tf.stop_gradient(self.fakes(self.latents(n, rng, "z_d", sub), fake_labels, rng, "z_d", sub))
         d_labels = None if labels is None else tf.concat([labels, fake_labels], 0)
-        inputs = TermInputs(self.networks, rng, sub, real=real, labels=labels, fake=fake, fake_labels=fake_labels)
+        inputs = TermInputs(self.networks, rng, task=self, sub=sub, real=real, labels=labels, fake=fake, fake_labels=fake_labels)
         with tf.GradientTape() as tape:
             images = self.augment_images(tf.concat([real, fake], 0), rng, sub)
             if self.advaug_d.enabled:
@@ -181,7 +196,7 @@ class GANTask(Task):
         batch-norm moving averages and spectral-norm vectors also advance) and D in inference mode (D
         has no batch norm; its spectral-norm vectors are not advanced again)."""
         g, d, g_loss = self.generator, self.discriminator, self.adversarial.generator
-        h, context = g.stem(z, labels, training=True)
+        h, context = self.generator_stem(z, labels, rng, "z_g")
         clean = g_loss(d(self.augment_images(g.render(h, context, training=True), rng, self.n_dis), labels=labels,
                          training=True))
 
@@ -198,12 +213,12 @@ class GANTask(Task):
         Returns the G loss (without regularizers)."""
         fake_labels = self.fake_labels(batch_size, rng, "labels_g")
         z = self.latents(batch_size, rng, "z_g")
-        inputs = TermInputs(self.networks, rng, 0, fake_labels=fake_labels, z=z)
+        inputs = TermInputs(self.networks, rng, task=self, sub=0, fake_labels=fake_labels, z=z)
         with tf.GradientTape() as tape:
             if self.advaug_g.enabled:
                 loss, adv_loss = self._g_loss_advaug(z, fake_labels, rng)
             else:
-                fake = self.generator(z, labels=fake_labels, training=True)
+                fake = self.fakes(z, fake_labels, rng, "z_g")
                 logits = self.discriminator(self.augment_images(fake, rng, self.n_dis), labels=fake_labels, training=True)
                 loss = self.adversarial.generator(logits)
             total = add_terms(loss, main_terms(self.objectives, GENERATOR), inputs)
@@ -213,11 +228,25 @@ class GANTask(Task):
         self.update_ema(rng.step + 1)
         return {"g_loss": loss, "g_adv": adv_loss} if self.advaug_g.enabled else {"g_loss": loss}
 
+    def ema_decay_at(self, steps_done):
+        """The EMA decay after `steps_done` steps: `ema_decay` (0 while steps_done <= ema_start), or, with
+        `ema_kimg`, 0.5 ** (batch / half-life) with the half-life ramped up to ema_rampup x images seen."""
+        if self.ema_kimg <= 0:
+            return tf.where(tf.cast(steps_done, tf.int64) <= self.ema_start, 0.0, self.ema_decay)
+        half_life = tf.constant(self.ema_kimg * 1000.0, tf.float32)
+        if self.ema_rampup > 0:
+            seen = tf.cast(steps_done - 1, tf.float32) * float(self.batch_size)
+            half_life = tf.minimum(half_life, seen * self.ema_rampup)
+        return tf.pow(0.5, float(self.batch_size) / tf.maximum(half_life, 1e-8))
+
     def update_ema(self, steps_done):
-        """EMA of G's weights after a step's G updates (decay 0 = copy while steps_done <= ema_start)."""
-        decay = tf.where(tf.cast(steps_done, tf.int64) <= self.ema_start, 0.0, self.ema_decay)
-        ema_update(self.ema_generator.weights, self.generator.weights, decay)
-        if self.masks is not None:  # G's and D's kernels are masked by their constraints after every update
+        """EMA of G's weights after a step's G updates (`ema_decay_at`)."""
+        ema_update(self.ema_generator.weights, self.generator.weights, self.ema_decay_at(steps_done))
+        self.mask_ema()
+
+    def mask_ema(self):
+        """Zero the EMA generator's pruned weights (G's and D's kernels are masked by their constraints)."""
+        if self.masks is not None:
             self.masks[GENERATOR].apply(self.ema_generator)
 
     def one_stage_gradients(self, real, labels, rng):
@@ -231,15 +260,15 @@ class GANTask(Task):
         d_labels = None if labels is None else tf.concat([labels, fake_labels], 0)
         d_vars, g_vars = d.trainable_variables, g.trainable_variables
         with tf.GradientTape() as tape:
-            fake = g(z, labels=fake_labels, training=True)
+            fake = self.fakes(z, fake_labels, rng, "z_d")
             fake_in, set_gamma = scale_gradient(fake)
             logits = d(self.augment_images(tf.concat([real, fake_in], 0), rng, 0), labels=d_labels, training=True)
             real_logits, fake_logits = logits[:n], logits[n:]
-            d_inputs = TermInputs(self.networks, rng, 0, real=real, labels=labels, fake=tf.stop_gradient(fake),
+            d_inputs = TermInputs(self.networks, rng, task=self, sub=0, real=real, labels=labels, fake=tf.stop_gradient(fake),
                                   fake_labels=fake_labels, z=z)
             d_loss = add_terms(self.adversarial.discriminator(real_logits, fake_logits),
                                main_terms(self.objectives, DISCRIMINATOR), d_inputs)
-            g_inputs = TermInputs(self.networks, rng, 0, fake=fake, fake_labels=fake_labels, z=z)
+            g_inputs = TermInputs(self.networks, rng, task=self, sub=0, fake=fake, fake_labels=fake_labels, z=z)
             total = add_terms(d_loss, main_terms(self.objectives, GENERATOR), g_inputs)
             scaled = total * self.replica_scale()
         factor = gamma(self.loss_name, fake_logits)
@@ -276,7 +305,7 @@ class GANTask(Task):
                 d_out = self.d_step(real, lab, rng, sub=j)
                 out = {k: out.get(k, 0.0) + v / self.n_dis for k, v in d_out.items()}
                 if j == self.n_dis - 1:
-                    self.lazy_step(DISCRIMINATOR, TermInputs(self.networks, rng, j, real=real, labels=lab), due)
+                    self.lazy_step(DISCRIMINATOR, TermInputs(self.networks, rng, task=self, sub=j, real=real, labels=lab), due)
             out.update(self.g_step(per_step, rng, due))
         scale = self.replica_scale()
         return {k: v * scale for k, v in out.items()}

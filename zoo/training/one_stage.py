@@ -124,8 +124,15 @@ def scale_gradient(x):
     return identity(x), set_factor
 
 
-def check_one_stage(n_dis: int, loss: str, advaug: bool) -> None:
+def check_one_stage(n_dis: int, loss: str, advaug: bool, couples_samples: bool = False) -> None:
     """Raise a ValueError if a GAN task's settings are outside what one-stage training covers."""
+    if couples_samples:
+        raise ValueError("training_mode='one_stage' needs a per-sample discriminator, but this one couples the "
+                         "samples of a batch (minibatch standard deviation with group size > 1): D's backward "
+                         "pass mixes the real and fake cotangents of a group before the per-sample gradient "
+                         "scaling, so the decomposition is not exact (tests/training/test_one_stage.py measures "
+                         "the difference); set the discriminator's mbstd_group_size to 1 or use "
+                         "training_mode='two_stage'")
     if n_dis != 1:
         raise ValueError(f"training_mode='one_stage' needs n_dis=1 (one forward pass gives one D and one G "
                          f"update), got n_dis={n_dis}")

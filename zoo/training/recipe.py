@@ -113,18 +113,28 @@ class OptimizerSpec(_Section):
 
 @dataclass(frozen=True)
 class TaskSpec(_Section):
-    """kind: the task (`zoo.training.tasks.TASKS`, "gan" = `GANTask`); loss: adversarial loss name
-    (`zoo.losses.LOSSES`); n_dis: D updates per G update; ema_decay, ema_start: EMA of G's weights (decay 0 =
-    copy while step <= ema_start)."""
+    """kind: the task (`zoo.training.tasks.TASKS`, "gan" = `GANTask`, "stylegan2" = `StyleGAN2Task`); loss:
+    adversarial loss name (`zoo.losses.LOSSES`); n_dis: D updates per G update; ema_decay, ema_start: EMA of G's
+    weights (decay 0 = copy while step <= ema_start); ema_kimg, ema_rampup: EMA by half-life in thousands of
+    images instead (0 = use ema_decay), ramped up to ema_rampup x images seen (0 = no ramp-up); style_mixing:
+    probability of style mixing (the stylegan2 task only)."""
 
     loss: str
     n_dis: int
     ema_decay: float
     ema_start: int
     kind: str = "gan"
+    ema_kimg: float = 0.0
+    ema_rampup: float = 0.0
+    style_mixing: float = 0.0
 
     def check(self):
         _positive(self, "n_dis")
+        for name in ("ema_kimg", "ema_rampup"):
+            if getattr(self, name) < 0:
+                raise RecipeError(f"TaskSpec.{name} = {getattr(self, name)!r}; expected >= 0")
+        if not 0.0 <= self.style_mixing <= 1.0:
+            raise RecipeError(f"TaskSpec.style_mixing = {self.style_mixing!r}; expected a probability in [0, 1]")
         if not 0.0 <= self.ema_decay <= 1.0:
             raise RecipeError(f"TaskSpec.ema_decay = {self.ema_decay!r}; expected a value in [0, 1]")
 

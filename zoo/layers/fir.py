@@ -1,0 +1,64 @@
+"""FIR up- and down-sampling by 2 with the binomial filter [1, 3, 3, 1] (StyleGAN2's resampling).
+
+Both are `upfirdn2d` of the official code written out for the one filter StyleGAN2 uses, separably per axis
+(NHWC tensors):
+- `upsample2d`: zero insertion, then the filter [1, 3, 3, 1] / 8 with gain 2 per axis (padding 2 / 1), i.e.
+  out[2i] = (x[i-1] + 3 x[i]) / 4 and out[2i+1] = (3 x[i] + x[i+1]) / 4, zero outside the image;
+- `downsample2d`: the filter [1, 3, 3, 1] / 8 with padding 1 / 1, then every second sample, i.e.
+  out[i] = (x[2i-1] + 3 x[2i] + 3 x[2i+1] + x[2i+2]) / 8.
+Strided slices and weighted sums: no per-channel convolution kernels, differentiable to any order.
+
+Reference: Karras et al., "Analyzing and Improving the Image Quality of StyleGAN", CVPR 2020, Appendix B
+(bilinear [1,3,3,1] filtering of every up/down-sampling, from Zhang 2019 / Karras et al. 2018); the official
+`upfirdn2d.upsample2d` / `downsample2d`.
+"""
+
+from __future__ import annotations
+
+import tensorflow as tf
+
+FILTER = (1.0, 3.0, 3.0, 1.0)
+
+
+def _slice(x, axis: int, start: int, stop: int, step: int = 1):
+    index = [slice(None)] * len(x.shape)
+    index[axis] = slice(start, stop, step)
+    return x[tuple(index)]
+
+
+def _pad(x, axis: int, before: int, after: int):
+    pad = [[0, 0]] * len(x.shape)
+    pad[axis] = [before, after]
+    return tf.pad(x, pad)
+
+
+def _upsample_axis(x, axis: int):
+    n = x.shape[axis]
+    previous = _slice(_pad(x, axis, 1, 0), axis, 0, n)  # x[i - 1]
+    following = _slice(_pad(x, axis, 0, 1), axis, 1, n + 1)  # x[i + 1]
+    even = 0.25 * previous + 0.75 * x
+    odd = 0.75 * x + 0.25 * following
+    stacked = tf.stack([even, odd], axis=axis + 1)
+    shape = [-1 if d is None else d for d in x.shape]
+    shape[0] = -1
+    shape[axis] = 2 * n
+    return tf.reshape(stacked, shape)
+
+
+def _downsample_axis(x, axis: int):
+    n = x.shape[axis]
+    p = _pad(x, axis, 1, 1)  # p[m] = x[m - 1]
+    taps = [_slice(p, axis, start, start + n, 2) for start in range(4)]
+    return (taps[0] + 3.0 * taps[1] + 3.0 * taps[2] + taps[3]) / 8.0
+
+
+def upsample2d(x):
+    """[N, H, W, C] -> [N, 2H, 2W, C]: zero insertion + [1, 3, 3, 1] FIR (gain 4), as the official code."""
+    return _upsample_axis(_upsample_axis(x, 1), 2)
+
+
+def downsample2d(x):
+    """[N, H, W, C] -> [N, H/2, W/2, C]: [1, 3, 3, 1] FIR low-pass, then every second pixel (H, W even)."""
+    if x.shape[1] % 2 or x.shape[2] % 2:
+        raise ValueError(f"downsample2d needs an even height and width, got {tuple(x.shape)}")
+    return _downsample_axis(_downsample_axis(x, 1), 2)

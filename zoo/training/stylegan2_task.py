@@ -1,0 +1,70 @@
+"""The StyleGAN2 task: the GAN task with style mixing, training noise, w_avg tracking and an EMA that copies buffers."""
+
+from __future__ import annotations
+
+import tensorflow as tf
+
+from zoo.training.ema import ema_update
+from zoo.training.gan_task import GANTask
+
+
+class StyleGAN2Task(GANTask):
+    """`GANTask` for StyleGAN2 generators (`zoo.models.stylegan2.StyleGAN2Generator`).
+
+    Differences from the GAN task, all as in stylegan2-ada-pytorch's `StyleGAN2Loss` / training loop:
+    - every training-mode generation maps z to ws and, with probability `style_mixing` (paper: 0.9), replaces
+      the ws from a crossover index c ~ U{1, ..., num_ws - 1} on by the ws of a second z (one decision and one
+      c per batch); the second z, the decision and c come from the step's public randomness (purposes
+      "<purpose>_mix_z", "<purpose>_mix" with the generation's purpose "z_d", "z_g" or "pl");
+    - the per-layer noise is fresh per sample, from the stream "<purpose>_noise";
+    - D's fake generation updates G's w_avg (beta 0.995) from the unmixed ws;
+    - the EMA generator averages the trainable weights and copies the others (w_avg, the constant noise
+      images), as the official code copies buffers; EMA by half-life via `ema_kimg` / `ema_rampup`;
+    - `mapped_ws` gives path-length regularization (`zoo.training.objectives.PathLengthPenalty`) the same
+      mixed ws.
+
+    Args:
+        style_mixing: probability of style mixing per batch (paper: 0.9; 0 = off).
+        **kwargs: `GANTask` arguments.
+
+    Reference: Karras et al., CVPR 2019, Sec. 3.1 (mixing regularization, 90%); Karras et al., CVPR 2020,
+    Appendix B (StyleGAN2 training setup); stylegan2-ada-pytorch `training/loss.py`, `training_loop.py`.
+    """
+
+    def __init__(self, generator, discriminator, *, style_mixing: float = 0.0, **kwargs):
+        if not hasattr(generator, "mapping") or not hasattr(generator, "synthesis"):
+            raise ValueError(f"the stylegan2 task needs a generator with a mapping and a synthesis network "
+                             f"(StyleGAN2Generator), got {type(generator).__name__}")
+        if not 0.0 <= float(style_mixing) <= 1.0:
+            raise ValueError(f"style_mixing is a probability in [0, 1], got {style_mixing!r}")
+        super().__init__(generator, discriminator, **kwargs)
+        self.style_mixing = float(style_mixing)
+
+    def mapped_ws(self, z, labels, rng, purpose, sub=0, track=False):
+        """Training ws [N, num_ws, w_dim] of latents z, style-mixed with probability `style_mixing`; with
+        `track`, the unmixed ws update w_avg."""
+        g = self.generator
+        ws = g.mapping(z, labels)
+        if track:
+            g.mapping.track_w_avg(ws[:, 0])
+        if self.style_mixing > 0:
+            z2 = rng.normal(tf.shape(z), f"{purpose}_mix_z", sub)
+            draw = rng.uniform((2,), f"{purpose}_mix", sub)
+            cut = 1 + tf.cast(tf.floor(draw[1] * (g.num_ws - 1)), tf.int32)
+            cut = tf.where(draw[0] < self.style_mixing, cut, g.num_ws)
+            ws = g.mix_styles(ws, g.mapping(z2, labels), cut)
+        return ws
+
+    def fakes(self, z, labels, rng, purpose, sub=0):
+        ws = self.mapped_ws(z, labels, rng, purpose, sub, track=purpose == "z_d")
+        return self.generator.synthesis(ws, noise=rng.seed(f"{purpose}_noise", sub))
+
+    def generator_stem(self, z, labels, rng, purpose, sub=0):
+        """(mixed ws, noise seed): AdvAug perturbs this family's w."""
+        return self.mapped_ws(z, labels, rng, purpose, sub), rng.seed(f"{purpose}_noise", sub)
+
+    def update_ema(self, steps_done):
+        g, ema = self.generator, self.ema_generator
+        ema_update(ema.trainable_weights, g.trainable_weights, self.ema_decay_at(steps_done))
+        ema_update(ema.non_trainable_weights, g.non_trainable_weights, 0.0)
+        self.mask_ema()
