@@ -1,19 +1,14 @@
-"""StyleGAN2 on the emoji set at 64x64 without DiffAugment -> `stylegan2-emoji-64.nodiffaug` (the baseline).
+"""StyleGAN2 on the emoji set at 64x64 without DiffAugment -> `stylegan2-emoji-64.nodiffaug` (baseline, not shipped).
 
-The data-efficiency baseline of `recipes/stylegan2_emoji64.py`: the same run, same budget and seed, with
-`diffaugment=""`; everything below describes both.
+The data-efficiency baseline of `recipes/stylegan2_emoji64.py` (the shipped `stylegan2-emoji-64`): the same
+run, budget and seed with `diffaugment=""`; the two FIDs are compared in the README (Zhao et al. 2020,
+"Differentiable Augmentation for Data-Efficient GAN Training", Table 1 / Fig. 1 make this comparison on
+small sets; Chen et al. 2021 use StyleGAN2 as one of their backbones).
 
-Originally: StyleGAN2 on the emoji set at 64x64 with DiffAugment -> `stylegan2-emoji-64` (the shipped model).
-
-Reproduces: StyleGAN2 config F's training setup (Karras et al., CVPR 2020, Appendix B; stylegan2-ada-pytorch
-`--cfg auto` defaults) in the data-efficient setting of Zhao et al. 2020 (DiffAugment, "color,translation,cutout"
-on real and fake images before D) and Chen et al. 2021 (StyleGAN2 is one of their backbones), on 3,534
-emoji images: non-saturating logistic loss, lazy R1 every 16 steps with gamma = 0.0002 * 64^2 / 32 (the
-stylegan2-ada `auto` heuristic, gamma / 2 as weight), path-length regularization every 4 steps (weight 2,
-decay 0.01, batch shrink 2), style mixing 0.9, Adam lr 0.0025 with betas (0, 0.99) for both networks (the
-lazy-regularization correction applied by the trainer), EMA with a half-life of 10k images ramped up over the
-first 5% of images seen (`auto`: batch * 10 / 32 kimg, ramp-up 0.05).
-`recipes/stylegan2_emoji64_nodiffaug.py` is the same run without DiffAugment (the data-efficiency baseline).
+Setup (see `recipes/stylegan2_emoji64.py` for the sources): non-saturating logistic loss, lazy R1 every 16
+steps with gamma = 0.0002 * 64^2 / 32, path-length regularization every 4 steps (weight 2, decay 0.01, batch
+shrink 2), style mixing 0.9, Adam lr 0.0025 with betas (0, 0.99) (lazy correction by the trainer), EMA
+half-life 10k images with ramp-up 0.05.
 
 Deviations from the paper, for a 2-core CPU: preset `stylegan2_64_small` (z = w = 128, 2 mapping layers,
 256 -> 16 maps from 4x4 to 64x64, 1.4M / 2.3M parameters in G / D) and a budget of `steps` x 32 images

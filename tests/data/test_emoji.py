@@ -69,7 +69,20 @@ def test_other_resolution_and_corrupt_cache_is_rebuilt(cached):
 
 def test_dataset_info(cached):
     assert dataset_info("emoji") == {"num_classes": None, "resolution": [64, 64], "channels": 3,
-                                     "splits": ["train", "test"], "num_examples": {"train": 3534, "test": 392}}
+                                     "splits": ["train", "test", "all"],
+                                     "num_examples": {"train": 3534, "test": 392, "all": 3926}}
+
+
+def test_all_split_is_train_and_test_in_glyph_order(cached):
+    """`all` (the few-shot FID reference) = every glyph by glyph id: train and test interleaved as in the font."""
+    everything, labels = load_arrays("emoji", "all")
+    images, _ = emoji.load_all()
+    assert labels is None and everything.shape == (3926, 64, 64, 3)
+    np.testing.assert_array_equal(everything, images)
+    test, _ = load_arrays("emoji", "test")
+    train, _ = load_arrays("emoji", "train")
+    np.testing.assert_array_equal(everything[9::10], test)
+    np.testing.assert_array_equal(np.delete(everything, np.s_[9::10], axis=0), train)
 
 
 def test_missing_font_names_the_package(tmp_path, monkeypatch):
@@ -83,5 +96,5 @@ def test_missing_font_names_the_package(tmp_path, monkeypatch):
 
 
 def test_unknown_split(cached):
-    with pytest.raises(ValueError, match="unknown emoji split 'validation'"):
+    with pytest.raises(ValueError, match=r"unknown emoji split 'validation'; known: \['train', 'test', 'all'\]"):
         load_arrays("emoji", "validation")

@@ -9,7 +9,7 @@ import tensorflow as tf
 
 import zoo
 from tests.export.toy_generators import (ToyConditionalGenerator, ToyOwnLatentsGenerator, ToyVideoGenerator, latents,
-                                        tiny_sngan)
+                                        tiny_sngan, tiny_stylegan2)
 from zoo.export import export_serving, to_uint8_tf
 from zoo.images import to_uint8
 
@@ -181,6 +181,33 @@ def test_sample_passes_truncation_to_a_family_that_truncates_in_call():
     np.testing.assert_array_equal(z, g.latents(3, seed=4))  # plain z: the truncation happens in call
     expected = to_uint8(g(z, labels=np.array([0, 1, 2]), training=False, truncation=0.5))
     np.testing.assert_array_equal(g.sample(3, seed=4, labels=[0, 1, 2], truncation=0.5), expected)
+
+
+def test_stylegan2_export_takes_psi_in_w_space(tmp_path):
+    """StyleGAN2 truncates in w-space: `truncation` is psi in both signatures (no server-side z truncation),
+    uint8 images equal the Keras model's, and psi = 0 maps every z (every seed) to w_avg: identical images."""
+    g = tiny_stylegan2(resolution=8, w_avg=0.3)
+    assert g.truncates_in_call
+    loaded = tf.saved_model.load(export_serving(g, str(tmp_path)))
+    assert sorted(loaded.signatures) == ["sample", "serving_default"]
+    serve = loaded.signatures["serving_default"]
+    assert {k: (v.dtype, v.shape.as_list()) for k, v in serve.structured_input_signature[1].items()} == {
+        "z": (tf.float32, [None, 8]), "truncation": (tf.float32, [])}
+    z = latents(3, 8)
+    out = serve(z=tf.constant(z), truncation=tf.constant(0.7))["images"].numpy()
+    assert out.dtype == np.uint8 and out.shape == (3, 8, 8, 3)
+    np.testing.assert_array_equal(out, to_uint8(g(z, training=False, truncation=0.7)))
+    same = serve(z=tf.constant(z), truncation=tf.constant(0.0))["images"].numpy()
+    assert np.array_equal(same[0], same[1]) and np.array_equal(same[0], same[2])
+    assert not np.array_equal(out[0], out[1])
+    sample = loaded.signatures["sample"]
+    assert sorted(sample.structured_input_signature[1]) == ["num", "seed", "truncation"]
+    a, b = (sample(seed=tf.constant(s, tf.int64), num=tf.constant(2), truncation=tf.constant(psi))["images"].numpy()
+            for s, psi in ((1, 0.0), (2, 0.0)))
+    assert a.dtype == np.uint8 and np.array_equal(a, b) and np.array_equal(a[0], a[1])
+    c, d = (sample(seed=tf.constant(s, tf.int64), num=tf.constant(2), truncation=tf.constant(1.0))["images"].numpy()
+            for s in (1, 2))
+    assert not np.array_equal(c, d)
 
 
 def test_video_generator_gives_nthwc(tmp_path):

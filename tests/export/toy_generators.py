@@ -1,5 +1,5 @@
 """Tiny generators exercising what a published model decides: class labels, truncation inside `call`, its own
-latents, video output."""
+latents, video output; and a tiny StyleGAN2 (psi in w-space, style mixing)."""
 
 from __future__ import annotations
 
@@ -94,3 +94,15 @@ class ToyOwnLatentsGenerator(GANGenerator):
 
 def latents(num, dim, seed=0):
     return np.random.default_rng(seed).standard_normal((num, dim)).astype(np.float32)
+
+
+def tiny_stylegan2(resolution=8, channels=8, w_avg=0.0):
+    """A tiny StyleGAN2 generator (8 maps per resolution, z = w = 8, 1 mapping layer), built; `w_avg` fills the
+    tracked average w (zeros as initialised), which psi = 0 gives to every sample."""
+    from zoo.models.stylegan2 import StyleGAN2Generator
+
+    g = StyleGAN2Generator(latent_dim=8, w_dim=8, resolution=resolution, channel_base=channels * 1024,
+                           channel_max=channels, mapping_layers=1).build_for_inputs()
+    if w_avg:
+        g.mapping.w_avg.assign(np.full((8,), w_avg, np.float32))
+    return g

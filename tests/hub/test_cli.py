@@ -50,6 +50,42 @@ def test_sample_with_class_names_from_a_work_dir(tmp_path):
     assert main(["sample", str(run), "--num", "2", "--labels", "sock", "--out", str(out)]) == 2
 
 
+def test_sample_a_stylegan2_work_dir_with_psi(tmp_path, capsys):
+    """`zoo sample RUN --truncation 0.7`: psi in w-space for StyleGAN2 (the run's export/ folder is read back);
+    psi = 0 gives every sample the average w, so every cell of the grid is the same image."""
+    from tests.export.toy_generators import tiny_stylegan2
+    from zoo.images import make_grid
+    from zoo.models.serialization import save_model_files
+
+    g = tiny_stylegan2(resolution=8, w_avg=0.3)
+    run = tmp_path / "run"
+    save_model_files(str(run / "export"), g)
+    out = tmp_path / "grid.png"
+    assert main(["sample", str(run), "--num", "4", "--truncation", "0.7", "--out", str(out)]) == 0
+    assert "truncation 0.7" in capsys.readouterr().out
+    np.testing.assert_array_equal(np.asarray(Image.open(out)), make_grid(g.sample(4, seed=0, truncation=0.7)))
+    assert main(["sample", str(run), "--num", "4", "--truncation", "0", "--out", str(out)]) == 0
+    cells = np.asarray(Image.open(out))[2:, 2:].reshape(2, 10, 2, 10, 3)[:, :8, :, :8]
+    assert all(np.array_equal(cells[0, :, 0], cells[i, :, j]) for i in range(2) for j in range(2))
+
+
+def test_release_flags_of_the_few_shot_protocol():
+    """The emoji release: n fakes vs the whole set, the floor test vs train at n = 392 (`zoo.cli.release`)."""
+    parser = argparse.ArgumentParser()
+    add_subcommands(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["release", "runs/x", "--recipe", "r.py", "--repo-id", "org/x", "--num", "5000",
+                              "--reference", "emoji/all", "--num-real", "all", "--train", "emoji/train",
+                              "--floor-reference", "emoji/test", "--truncation-curve", "0.5,0.7,1"])
+    assert (args.num_real, args.floor_reference, args.floor_train, args.truncation_curve) == (
+        "all", "emoji/test", None, (0.5, 0.7, 1.0))
+    args = parser.parse_args(["release", "runs/x", "--recipe", "r.py", "--repo-id", "org/x"])
+    assert (args.num, args.num_real, args.reference, args.train, args.floor_reference) == (
+        10000, None, "fmnist/test", "fmnist/train", None)  # the shipped models' protocol
+    assert parser.parse_args(["release", "x", "--recipe", "r", "--repo-id", "o/x", "--num-real", "392"]).num_real == 392
+    with pytest.raises(SystemExit):
+        parser.parse_args(["release", "x", "--recipe", "r", "--repo-id", "o/x", "--num-real", "some"])
+
+
 def test_list(weights_root, capsys):
     assert main(["list"]) == 0
     out = capsys.readouterr().out

@@ -89,6 +89,9 @@ BAD = {
     "versions missing keras": (_set(["versions", "keras"], KeyError), "versions.*keras"),
     "license empty": (_set(["license"], ""), "license"),
     "sparsity without masks file": (_set(["sparsity"], {"generator": 0.79}), "sparsity.*masks.h5"),
+    "floor_num zero": (_set(["metrics", 0, "floor_num"], 0), r"metrics\[0\]\.floor_num"),
+    "floor_num float": (_set(["metrics", 0, "floor_num"], 392.0), r"metrics\[0\]\.floor_num"),
+    "truncation_space unknown": (_set(["truncation_space"], "psi"), r"truncation_space.*'z', 'w', 'call'"),
     "masks file without sparsity": (_set(["files", "masks.h5"], {"sha256": "a" * 64, "size": 1}),
                                     "sparsity.*masks.h5"),
 }
@@ -130,6 +133,10 @@ def test_optional_fields_accepted():
     manifest["metrics"][0].update(floor=2.4, truncation=0.5)
     manifest["metrics"].append(dict(manifest["metrics"][0], name="kid", value=0.01))
     validate_manifest(manifest)
+    manifest["metrics"][0].update(floor_num=392, floor_reference="emoji/train (n=392, permutation seed 0) vs "
+                                                                 "emoji/test (n=392)")
+    for space in ("z", "w", "call"):
+        validate_manifest(dict(manifest, truncation_space=space))
 
 
 def test_ticket_sparsity_accepted():

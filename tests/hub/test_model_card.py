@@ -68,3 +68,25 @@ def test_write_model_card_links_picture_only_if_present(tmp_path):
     assert "![samples]" not in open(path).read()
     (tmp_path / "samples.png").write_bytes(b"png")
     assert "![samples](samples.png)" in open(write_model_card(str(tmp_path), GOOD)).read()
+
+
+def test_card_of_a_manifest_before_floor_num_and_truncation_space():
+    """Shipped manifests have neither: the floor is at the figure's n, truncation is z-space."""
+    manifest = copy.deepcopy(GOOD)
+    manifest["metrics"][0].update(floor=2.42)
+    manifest["metrics"].append(dict(manifest["metrics"][0], truncation=0.5, value=20.0))
+    text = make_model_card(manifest)
+    assert "2.42 (same n)" in text and "| truncation | seed |" in text
+    assert "FID over the truncation threshold T (z drawn from a normal truncated at +-T" in text
+    assert "with t the truncation threshold T" in text
+
+
+def test_card_of_a_w_space_model_says_psi():
+    manifest = copy.deepcopy(GOOD)
+    manifest["truncation_space"] = "w"
+    manifest["metrics"][0].update(floor=9.5, floor_num=392)
+    manifest["metrics"].append(dict(manifest["metrics"][0], truncation=0.7, value=20.0, num_fake=5000))
+    text = make_model_card(manifest)
+    assert "| psi | seed |" in text and "9.5 (n=392)" in text
+    assert "FID over the truncation psi (w-space truncation" in text and "0.7: 20" in text
+    assert "n = 5,000 samples each" in text and "truncated at +-T" not in text

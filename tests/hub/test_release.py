@@ -4,6 +4,7 @@ import json
 import shutil
 
 import numpy as np
+import pytest
 
 from tests.conftest import SMOKE_COMMAND
 from zoo.hub.manifest import validate_manifest
@@ -44,6 +45,8 @@ def test_release_of_a_smoke_run(tmp_path, monkeypatch, smoke_run):
     for m in manifest["metrics"]:
         assert m["num_fake"] == m["num_real"] == 6 and np.isfinite(m["value"]) and np.isfinite(m["floor"])
         assert m["command"] == "zoo release ..." and m["weights"] == "ema"
+        assert m["floor_num"] == 6 and m["floor_reference"] == ("fmnist/train (n=6, permutation seed 0) vs "
+                                                                "fmnist/test (n=6)")
     assert manifest["recipe"]["steps"] == 4 and manifest["recipe"]["git_commit"] == state.get("git_commit")
     assert manifest["recipe"]["command"] == trained_with  # the model card's "Exact command"
     assert trained_with in (folder / "README.md").read_text()
@@ -97,3 +100,88 @@ def test_release_of_a_conditional_run_with_truncation_curve(tmp_path, monkeypatc
     assert height >= 10 * 32 and width >= 10 * 32  # 10 classes x 10 samples
     card = (folder / "README.md").read_text()
     assert "Samples per class" in card and "7 Sneaker" in card and "FID over the truncation threshold" in card
+
+
+def _fake_data(monkeypatch, data):
+    """`zoo.data.load_arrays` / `dataset_info` of {split: images} for every dataset name."""
+    import zoo.data
+
+    monkeypatch.setattr(zoo.data, "load_arrays", lambda name, split: (data[split], None))
+    monkeypatch.setattr(zoo.data, "dataset_info",
+                        lambda name: {"num_examples": {k: len(v) for k, v in data.items()}})
+
+
+def test_measure_defaults_are_evaluate_generator_and_real_floor(tmp_path, monkeypatch):
+    """The shipped models' protocol is unchanged: FID / KID of n fakes vs the first n reference images, the
+    floor n train images (seeded permutation) vs the same n reference images, curve at its own n."""
+    from tests.metrics.fakes import FakeGenerator, fake_dataset
+    from zoo.cli.release import measure
+    from zoo.metrics.evaluate import evaluate_generator, real_floor
+
+    _fake_features(monkeypatch)
+    monkeypatch.setenv("ZOO_CACHE", str(tmp_path / "cache"))
+    _fake_data(monkeypatch, {"test": fake_dataset(40, seed=1)[0], "train": fake_dataset(50, seed=2)[0]})
+    g = FakeGenerator()
+    entries = measure(g, num=20, reference="fmnist/test", train="fmnist/train", seed=3, progress=False,
+                      truncations=(0.5,), curve_num=12)
+    sampled = len(g.calls)
+    with pytest.raises(ValueError, match=r"fmnist/test: need 2 <= num <= 40 real images.*--num-real N\|all"):
+        measure(g, num=41, reference="fmnist/test", train="fmnist/train", progress=False)
+    assert len(g.calls) == sampled  # refused before sampling
+    with pytest.raises(ValueError, match="floor_train .* floor_reference, which is not given"):
+        measure(g, num=4, reference="fmnist/test", train="fmnist/train", floor_train="fmnist/train")
+    for entry, metric, n in ((entries[0], "fid", 20), (entries[1], "kid", 20), (entries[2], "fid", 12)):
+        expected = evaluate_generator(g, metric=metric, num=n, reference="fmnist/test", seed=3, progress=False,
+                                      truncation=entry["truncation"])
+        floor = real_floor("fmnist/test", "fmnist/train", num=n, metric=metric, seed=3, progress=False)
+        assert (entry["value"], entry["num_fake"], entry["num_real"]) == (expected["value"], n, n)
+        assert (entry["floor"], entry["floor_num"]) == (floor["value"], n)
+
+
+def test_release_few_shot_protocol_of_a_stylegan2_run(tmp_path, monkeypatch):
+    """The emoji protocol on a tiny StyleGAN2 work dir and a fake 60-image data set: n fakes vs all 60 reals,
+    one floor (test (6) vs 6 train images) for every figure, the psi sweep, the style-mixing grids."""
+    from tests.export.toy_generators import tiny_stylegan2
+    from tests.metrics.fakes import fake_dataset
+    from zoo.cli.release import release
+    from zoo.metrics.evaluate import evaluate_generator, real_floor
+    from zoo.models.serialization import save_model_files
+
+    _fake_features(monkeypatch)
+    monkeypatch.setenv("ZOO_WEIGHTS_DIR", str(tmp_path / "weights"))
+    monkeypatch.setenv("ZOO_CACHE", str(tmp_path / "cache"))
+    (tmp_path / "weights").mkdir()
+    images = fake_dataset(60, shape=(64, 64, 3))[0]
+    test = np.arange(60) % 10 == 9
+    _fake_data(monkeypatch, {"all": images, "train": images[~test], "test": images[test]})
+    g = tiny_stylegan2(resolution=64, channels=4, w_avg=0.2)
+    workdir = tmp_path / "run"
+    save_model_files(str(workdir / "export"), g)
+    (workdir / "recipe.json").write_text(json.dumps({"name": "stylegan2-emoji-64",
+                                                     "data": {"dataset": "emoji", "split": "train"}}))
+    (workdir / "train_state.json").write_text(json.dumps({"step": 4, "wall_clock_s": 2.0, "hardware": "2 CPU cores"}))
+    manifest = release(str(workdir), recipe_path="recipes/stylegan2_emoji64.py", repo_id="zoo-gan/stylegan2-emoji-64",
+                       license="apache-2.0", num=8, reference="emoji/all", num_real="all", train="emoji/train",
+                       floor_reference="emoji/test", truncations=(0.5, 1.0), curve_num=7, git_commit="e" * 40)
+    folder = tmp_path / "weights" / "stylegan2-emoji-64"
+    validate_manifest(manifest, str(folder))
+    metrics = manifest["metrics"]
+    assert [(m["name"], m["truncation"], m["num_fake"], m["num_real"], m["reference"]) for m in metrics] == [
+        ("fid", None, 8, 60, "emoji/all"), ("kid", None, 8, 60, "emoji/all"), ("fid", 0.5, 7, 60, "emoji/all"),
+        ("fid", 1.0, 7, 60, "emoji/all")]
+    floor = real_floor("emoji/test", "emoji/train", num=6, progress=False)
+    assert {(m["floor"], m["floor_num"], m["floor_reference"]) for m in metrics if m["name"] == "fid"} == {
+        (floor["value"], 6, "emoji/train (n=6, permutation seed 0) vs emoji/test (n=6)")}
+    assert metrics[1]["floor"] == real_floor("emoji/test", "emoji/train", num=6, metric="kid", progress=False)["value"]
+    fid = evaluate_generator(g, num=8, reference="emoji/all", num_real=60, progress=False)["value"]
+    psi = evaluate_generator(g, num=7, reference="emoji/all", num_real=60, truncation=0.5, progress=False)["value"]
+    assert (metrics[0]["value"], metrics[2]["value"]) == (fid, psi)  # psi through g.sample(truncation=0.5)
+    assert manifest["truncation_space"] == "w" and manifest["dataset"]["num_examples"] == 54
+    for name in ("samples.png", "style_mixing_coarse.png", "style_mixing_middle.png", "style_mixing_fine.png"):
+        assert (folder / name).exists(), name
+    card = (folder / "README.md").read_text()
+    assert "## Style mixing" in card and "![style mixing, fine styles from B](style_mixing_fine.png)" in card
+    assert "FID over the truncation psi (w-space truncation" in card and "n = 7 samples each" in card
+    assert "with t the truncation psi (w-space truncation" in card
+    row = next(line for line in card.splitlines() if line.startswith("| fid | ") and "| 0.5 |" in line)
+    assert "| 7 | emoji/all (60) | " in row and "(n=6)" in row

@@ -86,12 +86,12 @@ def test_non_finite_loss_stops_and_keeps_last_checkpoint(half_run, tmp_path):
     assert state["step"] == 4
 
 
-def test_killed_run_resumes_to_the_same_result(tmp_path):
-    """SIGKILL a CLI run after its first checkpoint, resume it, compare with an uninterrupted run."""
-    steps = ["--steps", "8"]
-    train(tiny_recipe(), str(tmp_path / "ref"), steps=8)
-    workdir = tmp_path / "killed"
-    proc = subprocess.Popen(zoo_cli("train", RECIPE_PATH, "--smoke", "--workdir", str(workdir), *steps),
+def kill_and_resume(recipe_path, workdir, steps: int) -> int:
+    """Run `zoo train <recipe_path> --smoke --steps <steps>` in `workdir`, SIGKILL it right after its first
+    checkpoint, then resume it to the end with `--resume`. Returns the step of the newest checkpoint the killed
+    run left (where the resumed run continues)."""
+    steps = ["--steps", str(steps)]
+    proc = subprocess.Popen(zoo_cli("train", recipe_path, "--smoke", "--workdir", str(workdir), *steps),
                             env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 300
     while not (workdir / "checkpoints" / "checkpoint").exists():  # the manager's index, written after ckpt-N.*
@@ -101,9 +101,18 @@ def test_killed_run_resumes_to_the_same_result(tmp_path):
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert not (workdir / "export").exists(), "the run finished before it was killed"
-    out = subprocess.run(zoo_cli("train", RECIPE_PATH, "--smoke", "--workdir", str(workdir), "--resume", *steps),
-                         env=ENV, capture_output=True, text=True, timeout=600)
+    killed_at = max(int(p.name[len("ckpt-"):-len(".index")]) for p in (workdir / "checkpoints").glob("ckpt-*.index"))
+    out = subprocess.run(zoo_cli("train", recipe_path, "--smoke", "--workdir", str(workdir), "--resume", *steps),
+                         env=ENV, capture_output=True, text=True, timeout=1200)
     assert out.returncode == 0, out.stderr[-2000:]
+    return killed_at
+
+
+def test_killed_run_resumes_to_the_same_result(tmp_path):
+    """SIGKILL a CLI run after its first checkpoint, resume it, compare with an uninterrupted run."""
+    train(tiny_recipe(), str(tmp_path / "ref"), steps=8)
+    workdir = tmp_path / "killed"
+    kill_and_resume(RECIPE_PATH, workdir, 8)
     assert_same_export(tmp_path / "ref", workdir)
     # the command that started the run is recorded (for the model card), not the one that resumed it
     command = json.loads((workdir / "train_state.json").read_text())["command"]

@@ -18,7 +18,7 @@ def add_subcommands(subparsers) -> None:
     p.add_argument("--seed", type=int, default=0, help="seed of z (default 0)")
     p.add_argument("--labels", type=parse_labels, help="class ids or names for conditional models: one (3 or sneaker), or N as 3,3,... / "
                         "sneaker,bag,...")
-    p.add_argument("--truncation", type=float, help="truncated-normal z at +-T (e.g. 0.5)")
+    p.add_argument("--truncation", type=float, help=TRUNCATION_HELP)
     p.add_argument("--out", help="output file (default grid.png; video generators: grid.gif)")
     p.set_defaults(func=run_sample)
 
@@ -35,9 +35,18 @@ def add_subcommands(subparsers) -> None:
     p.add_argument("--recipe", required=True, help="the recipe file the run used")
     p.add_argument("--repo-id", required=True, help="ORG/NAME on the Hub it will be published to")
     p.add_argument("--license", default="apache-2.0")
-    p.add_argument("--num", type=int, default=10000, help="samples for FID/KID and for the floor (default 10000)")
+    p.add_argument("--num", type=int, default=10000, help="generated images for FID/KID (default 10000)")
     p.add_argument("--reference", default="fmnist/test", help="real reference split (default fmnist/test)")
-    p.add_argument("--train", default="fmnist/train", help="real split of the floor (default fmnist/train)")
+    p.add_argument("--num-real", type=parse_num_real, metavar="N|all",
+                   help="real reference images: the first N, or all of the split (default: --num)")
+    p.add_argument("--train", default="fmnist/train",
+                   help="real split of the floor: as many of its images as the figure's real ones (default "
+                        "fmnist/train)")
+    p.add_argument("--floor-reference", metavar="DATASET/SPLIT",
+                   help="few-shot floor: the metric between this whole split and as many --floor-train images, "
+                        "one floor for every figure (e.g. emoji/test; default: the floor at each figure's n)")
+    p.add_argument("--floor-train", metavar="DATASET/SPLIT",
+                   help="the other side of --floor-reference (default --train)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--batch-size", type=int, help="feature-network batch size")
     p.add_argument("--overwrite", action="store_true", help="replace an existing weights_manifest/<name>/")
@@ -45,9 +54,27 @@ def add_subcommands(subparsers) -> None:
     p.add_argument("--train-command", help="the command(s) that trained the run, for the model card (default: the "
                                            "one `zoo train` recorded in train_state.json, else `zoo train RECIPE`)")
     p.add_argument("--truncation-curve", type=parse_floats, default=(),
-                   help="also FID at these truncation thresholds, e.g. 0.25,0.5,0.75,1.0")
+                   help="also FID at these truncation values, e.g. 0.25,0.5,0.75,1.0: thresholds T of the "
+                        "truncated-normal z, or psi for a generator that truncates in w-space (StyleGAN2)")
     p.add_argument("--curve-num", type=int, help="samples per truncation point (default --num)")
     p.set_defaults(func=run_release)
+
+
+TRUNCATION_HELP = ("the model's truncation (its model card says which): z-space families draw z from a normal "
+                   "truncated at +-T (e.g. 0.5); StyleGAN2 takes psi in w-space (e.g. 0.7; 1 = none)")
+
+
+def parse_num_real(text: str):
+    """'all' -> 'all'; '3926' -> 3926."""
+    if text.strip().lower() == "all":
+        return "all"
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of images or 'all', got {text!r}") from None
+    if value < 2:
+        raise argparse.ArgumentTypeError(f"expected at least 2 real images, got {value}")
+    return value
 
 
 def parse_floats(text: str) -> tuple:
@@ -99,7 +126,8 @@ def run_sample(args) -> None:
         ids = label_ids(labels if isinstance(labels, list) else [labels], dataset_of(args.name_or_workdir))
         labels = ids if isinstance(args.labels, list) else ids[0]
     args.labels = labels
-    print(f"sampling {args.num} images from {args.name_or_workdir} (seed {args.seed})", flush=True)
+    truncation = "" if args.truncation is None else f", truncation {args.truncation:g}"
+    print(f"sampling {args.num} images from {args.name_or_workdir} (seed {args.seed}{truncation})", flush=True)
     images = generator.sample(args.num, seed=args.seed, labels=args.labels, truncation=args.truncation)
     video = images.ndim == 5
     out = args.out or ("grid.gif" if video else "grid.png")
@@ -130,5 +158,6 @@ def run_release(args) -> None:
                        num=args.num, reference=args.reference, train=args.train, seed=args.seed,
                        batch_size=args.batch_size, overwrite=args.overwrite, command=command,
                        git_commit=args.git_commit, truncations=args.truncation_curve,
-                       curve_num=args.curve_num, train_command=args.train_command)
+                       curve_num=args.curve_num, train_command=args.train_command, num_real=args.num_real,
+                       floor_reference=args.floor_reference, floor_train=args.floor_train)
     print(json.dumps({"name": manifest["name"], "metrics": manifest["metrics"]}, indent=2))

@@ -18,7 +18,9 @@ def add_subcommands(subparsers) -> None:
     p.add_argument("--reference", default="fmnist/test", help="real data as <dataset>/<split>")
     p.add_argument("--seed", type=int, default=0, help="sampling seed (z, labels, KID subsets)")
     p.add_argument("--batch-size", type=int, help="images per Inception forward pass (default: fastest measured)")
-    p.add_argument("--truncation", type=float, help="truncated-normal z (default: plain normal)")
+    p.add_argument("--truncation", type=float,
+                   help="the model's truncation (default none): z-space families draw z from a normal truncated "
+                        "at +-T; StyleGAN2 takes psi in w-space")
     p.add_argument("--json", metavar="OUT", help="also write the result to this JSON file")
     p.set_defaults(func=run_eval)
 

@@ -5,6 +5,7 @@ Names:
   'fmnist10pct'     10% of every fmnist train class (6,000 images), seeded; test split whole  zoo.data.fmnist
   'fmnist1pct'      1% of every fmnist train class (600 images), inside 'fmnist10pct'          zoo.data.fmnist
   'emoji'           Noto Color Emoji, 64x64x3, no labels (Debian `fonts-noto-color-emoji`)   zoo.data.emoji
+                    splits train (3,534) / test (392) / all (both, 3,926: the few-shot FID reference)
   'folder:<path>'   a folder of images, one subfolder per class or none                     zoo.data.folder
   'tfds:<name>'     any TFDS image dataset, e.g. 'tfds:cifar10' or offline 'tfds:zoo_fmnist' zoo.data.tfds_dataset
 Keyword arguments go to the loader (e.g. `resolution=`, `channels=`, `data_dir=`).

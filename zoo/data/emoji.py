@@ -5,7 +5,10 @@ the Debian 2.042 font). Each bitmap is composited over white, center-cropped to 
 margins are empty in every glyph of that font), and resized with PIL's Lanczos filter (`zoo.data.resize`).
 No labels. Split: glyphs are sorted by glyph id; the glyph at sorted position i is in `test` when
 i % 10 == 9, else in `train` (3,534 train + 392 test for 3,926 bitmaps). Interleaving keeps both splits spread
-over the whole font (the glyph order groups faces, flags, symbols...).
+over the whole font (the glyph order groups faces, flags, symbols...). `all` is the whole set, train + test
+(3,926), in that same glyph-id order (so its first n images are spread over the font too, and its i-th image is
+train or test by i % 10): the reference of few-shot FID / KID, which measures against every real image
+(`zoo release --reference emoji/all`, with the floor test vs train).
 
 The decoded arrays are cached as `${ZOO_CACHE:-~/.cache/zoo}/emoji/emoji-<font sha256[:16]>-<H>x<W>-v<N>.npz`.
 References: Noto Emoji, https://github.com/googlefonts/noto-emoji (SIL OFL 1.1); OpenType CBDT/CBLC,
@@ -26,7 +29,9 @@ from zoo.data.resize import as_size, to_array
 DEFAULT_FONT = "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf"
 FONT_FILE = os.path.basename(DEFAULT_FONT)
 ENV_VAR = "ZOO_EMOJI_FONT"
-SPLITS = ("train", "test")
+SPLITS = ("train", "test")  # disjoint; `ALL` is their union
+ALL = "all"
+KNOWN_SPLITS = (*SPLITS, ALL)
 TEST_EVERY = 10
 DEFAULT_RESOLUTION = 64
 CACHE_FORMAT = 2  # bump when the decoding changes, so old cache files are not reused
@@ -86,11 +91,20 @@ def decode_font(path: str, resolution=DEFAULT_RESOLUTION) -> tuple[np.ndarray, n
 
 
 def split_mask(num_examples: int, split: str) -> np.ndarray:
-    """Boolean mask over glyphs sorted by id: position i is `test` iff i % 10 == 9, otherwise `train`."""
-    if split not in SPLITS:
-        raise ValueError(f"unknown emoji split {split!r}; known: {list(SPLITS)}")
+    """Boolean mask over glyphs sorted by id: position i is `test` iff i % 10 == 9, otherwise `train`; `all`
+    selects every glyph."""
+    check_split(split)
+    if split == ALL:
+        return np.ones(num_examples, bool)
     is_test = np.arange(num_examples) % TEST_EVERY == TEST_EVERY - 1
     return is_test if split == "test" else ~is_test
+
+
+def check_split(split: str) -> str:
+    """`split` if it is one of `KNOWN_SPLITS`, else a ValueError naming them."""
+    if split not in KNOWN_SPLITS:
+        raise ValueError(f"unknown emoji split {split!r}; known: {list(KNOWN_SPLITS)}")
+    return split
 
 
 def cache_file(sha256: str, size: tuple[int, int], directory: str | None = None) -> str:
@@ -115,17 +129,17 @@ def load_all(resolution=DEFAULT_RESOLUTION, font: str | None = None, cache_dir: 
 
 def load_emoji(split: str = "train", resolution=DEFAULT_RESOLUTION, font: str | None = None,
                cache_dir: str | None = None):
-    """(images uint8 (N, H, W, 3), None) of split 'train' or 'test'; `resolution` an int or (height, width)."""
-    if split not in SPLITS:
-        raise ValueError(f"unknown emoji split {split!r}; known: {list(SPLITS)}")
+    """(images uint8 (N, H, W, 3), None) of split 'train', 'test' or 'all' (both, by glyph id);
+    `resolution` an int or (height, width)."""
+    check_split(split)
     images, _ = load_all(resolution, font, cache_dir)
     return images[split_mask(len(images), split)], None
 
 
 def num_examples(font: str | None = None) -> dict[str, int]:
-    """{split: number of glyphs} without decoding any bitmap."""
+    """{split: number of glyphs} of 'train', 'test' and 'all', without decoding any bitmap."""
     from fontTools.ttLib import TTFont
 
     with TTFont(font_path(font), lazy=True) as f:
         n = len(largest_strike(f)) if "CBDT" in f and "CBLC" in f else 0
-    return {split: int(split_mask(n, split).sum()) for split in SPLITS}
+    return {split: int(split_mask(n, split).sum()) for split in KNOWN_SPLITS}

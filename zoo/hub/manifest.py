@@ -9,13 +9,23 @@ Decisions the design left open, written down here:
   ("/" separators): the Keras files of every part (`config.json`, which decides the architecture that gets
   built, `model.weights.h5`, `metadata.json`; the discriminator's under `discriminator/`, see
   `zoo.models.parts`) and `masks.h5` for a lottery ticket. At least the generator's three files. Not listed:
-  `manifest.json` itself, `README.md` and the pictures (documentation, free to be edited without re-hashing).
+  `manifest.json` itself, `README.md` and the pictures (`samples.png`/`.gif`, `classes.png`,
+  `style_mixing_<coarse|middle|fine>.png`: documentation, free to be edited without re-hashing; uploaded with
+  the folder, `zoo.hub.publish.upload_patterns`).
 - `hub.repo_id` ends in the model name (the name is also the Hub repo name); `hub.revision` is null until the
   folder is uploaded, then the 40-hex commit id returned by the Hub.
 - `recipe.git_commit` is a 40-hex commit or null (trained outside a git checkout); `recipe.command` (optional)
   is the exact command that trained the model.
-- A metric may carry `floor` (the real-vs-real value at the same n, for FID), `std` (KID's spread over
-  subsets), `resize`, `split` or `notes`.
+- A metric may carry `floor` (the same metric between two sets of real images), `floor_num` (the n of each of
+  those two sets) and `floor_reference` (which images: "<train split> (n=..., permutation seed s) vs <split>
+  (n=...)"), `std` (KID's spread over subsets), `resize`, `split`, `notes` or `command` (how it was measured).
+  The floor is at the figure's n (`num_real`) by default, or one fixed pair for few-shot data sets (emoji: test
+  vs as many train images, n = 392; `zoo.cli.release`). Manifests written before `floor_num` existed have the
+  floor at the figure's n.
+- `truncation_space` (optional; absent means "z") says what a metric's `truncation` and `g.sample(...,
+  truncation=t)` mean: "z" (z from a normal truncated at +-t, the truncation trick), "w" (psi in w-space:
+  w_avg + psi (w - w_avg), StyleGAN2) or "call" (another truncation inside the generator's `call`); written by
+  `zoo.hub.publish.write_manifest` from the generator (`zoo.hub.publish.truncation_space`).
 - `sparsity` (optional; present iff `files` lists `masks.h5`, i.e. the model is a lottery ticket), with
   `scope` (optional) saying which weights the masks cover (`zoo.models.parts.MASKS_SCOPE`):
   `{"generator": s, "discriminator": s}` (discriminator only when it ships), s = the fraction of the
@@ -32,13 +42,16 @@ import os
 import re
 
 from zoo.checksums import sha256_file  # noqa: F401  (re-exported by zoo.hub)
+from zoo.hub.style_mixing import FILES as STYLE_MIXING_FILES
 from zoo.models.parts import (DISCRIMINATOR, GENERATOR, KERAS_FILES, MASKS_FILE, PARTS, part_files, part_subdir,
                               weights_file)
 
 MANIFEST_FILE = "manifest.json"
 REQUIRED_FILES = part_files(GENERATOR)  # the sampler: config.json, model.weights.h5, metadata.json
 # documentation files that may sit in a folder without being listed in `files`
-UNLISTED_FILES = (MANIFEST_FILE, "README.md", "samples.png", "samples.gif", "classes.png", ".gitattributes")
+UNLISTED_FILES = (MANIFEST_FILE, "README.md", "samples.png", "samples.gif", "classes.png", *STYLE_MIXING_FILES,
+                  ".gitattributes")
+TRUNCATION_SPACES = ("z", "w", "call")  # see the module docstring
 
 _WORD = r"[a-z0-9]+(?:_[a-z0-9]+)*"
 # <arch>-<dataset>-<res>[.<tag>]: sngan-fmnist-32, tganv2-mfmnist-16x64, biggan-fmnist10pct-32.lth_diffaug_advaug
@@ -217,7 +230,7 @@ def _hub(value, path):
 
 _METRIC_REQUIRED = ("name", "value", "num_fake", "reference", "num_real", "feature_extractor", "weights",
                     "truncation", "seed")
-_METRIC_OPTIONAL = ("floor", "floor_reference", "std", "resize", "split", "notes", "command")
+_METRIC_OPTIONAL = ("floor", "floor_num", "floor_reference", "std", "resize", "split", "notes", "command")
 
 
 def _metrics(value, path):
@@ -237,6 +250,8 @@ def _metrics(value, path):
         _opt(_num)(m["truncation"], f"{where}.truncation")
         _int(m["seed"], f"{where}.seed")
         _opt(_num)(m.get("floor"), f"{where}.floor")
+        if m.get("floor_num") is not None:
+            _int(m["floor_num"], f"{where}.floor_num", minimum=1)
         _opt(_num)(m.get("std"), f"{where}.std")
         for key in ("resize", "split", "notes", "floor_reference", "command"):
             _opt(_str)(m.get(key), f"{where}.{key}")
@@ -280,6 +295,12 @@ def _sparsity(value, path):
             _fail(f"{path}.{key}", fraction, "the pruned fraction of the network's prunable weights, in [0, 1)")
 
 
+def _truncation_space(value, path):
+    if value not in TRUNCATION_SPACES:
+        _fail(path, value, f"one of {list(TRUNCATION_SPACES)} (z-space truncation trick, psi in w-space, "
+                           f"another truncation inside the generator's call)")
+
+
 def _versions(value, path):
     _check_dict(value, path, ("zoo", "tensorflow", "keras"))
     for key in ("zoo", "tensorflow", "keras"):
@@ -301,8 +322,9 @@ _TOP_FIELDS = {
     "versions": _versions,
     "license": _str,
     "sparsity": _sparsity,
+    "truncation_space": _truncation_space,
 }
-_TOP_OPTIONAL = ("sparsity",)
+_TOP_OPTIONAL = ("sparsity", "truncation_space")
 _TOP_REQUIRED = tuple(k for k in _TOP_FIELDS if k not in _TOP_OPTIONAL)
 
 

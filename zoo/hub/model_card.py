@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 
+from zoo.hub import style_mixing
 from zoo.hub.manifest import parse_name
 from zoo.models.parts import DISCRIMINATOR, GENERATOR, MASKS_FILE, PARTS, part_files, part_subdir
 
@@ -56,22 +57,48 @@ def _duration(seconds: float) -> str:
     return f"{seconds / 60:.1f} min" if seconds >= 60 else f"{seconds:.0f} s"
 
 
-def metrics_table(metrics: list) -> str:
-    """Markdown table of the manifest's metrics: value, n, reference split, floor, extractor, seed."""
+# truncation_space (manifest) -> (name of the parameter, what it does, the trade-off)
+TRUNCATION = {
+    "z": ("truncation threshold T", "z drawn from a normal truncated at +-T (the truncation trick, Brock et al. "
+          "2019)", "Smaller T trades variety for fidelity."),
+    "w": ("truncation psi", "w-space truncation: every w is moved towards the average w, w_avg + psi (w - w_avg) "
+          "(Karras et al. 2019); psi = 1 is no truncation", "Smaller psi trades variety for fidelity."),
+    "call": ("truncation", "the generator's own truncation, applied inside the network", ""),
+}
+
+
+def truncation_space(manifest: dict) -> str:
+    """The manifest's `truncation_space` ("z" when absent: manifests written before it existed)."""
+    return manifest.get("truncation_space") or "z"
+
+
+def _floor(m: dict) -> str:
+    if m.get("floor") is None:
+        return "-"
+    n = m.get("floor_num")
+    return f"{_fmt(m['floor'])} (n={_fmt(int(n))})" if n is not None else f"{_fmt(m['floor'])} (same n)"
+
+
+def metrics_table(metrics: list, space: str = "z") -> str:
+    """Markdown table of the manifest's metrics: value, n, reference split, floor and its n, extractor, seed;
+    `space` is the manifest's `truncation_space` (names the truncation column)."""
     if not metrics:
         return "No metrics measured yet.\n"
-    rows = ["| metric | value | n fake | reference (n real) | real-data floor at same n | feature extractor "
-            "| weights | truncation | seed |",
+    column = "psi" if space == "w" else "truncation"
+    rows = ["| metric | value | n fake | reference (n real) | real-data floor (n) | feature extractor "
+            f"| weights | {column} | seed |",
             "|---|---|---|---|---|---|---|---|---|"]
     for m in metrics:
         value = _fmt(m["value"]) + (f" ± {_fmt(m['std'])}" if m.get("std") is not None else "")
         rows.append(f"| {m['name']} | {value} | {_fmt(m['num_fake'])} | {m['reference']} "
-                    f"({_fmt(m['num_real'])}) | {_fmt(m.get('floor'))} | {m['feature_extractor']} | {m['weights']} "
+                    f"({_fmt(m['num_real'])}) | {_floor(m)} | {m['feature_extractor']} | {m['weights']} "
                     f"| {_fmt(m['truncation'])} | {m['seed']} |")
     notes = [f"- {m['name']}: {m['resize']}" for m in metrics if m.get("resize")]
     text = "\n".join(rows) + "\n"
-    text += ("\nThe floor is the same metric between real training images and the reference split at the same n: "
-             "FID is biased upward at small n, so compare a value with its floor.\n")
+    text += ("\nThe floor is the same metric between two sets of real images, n images each (listed below; "
+             "\"same n\": the figure's n real images against as many training images): FID is biased upward at "
+             "small n, so compare a value with its floor, and a floor at a smaller n than its figure is higher than "
+             "the floor at the figure's n.\n")
     if notes:
         text += "\nResizing to the feature extractor's input:\n" + "\n".join(notes) + "\n"
     floors = sorted({m["floor_reference"] for m in metrics if m.get("floor_reference")})
@@ -80,7 +107,8 @@ def metrics_table(metrics: list) -> str:
     commands = sorted({m["command"] for m in metrics if m.get("command")})
     if commands:
         text += "\nThese numbers were measured with:\n\n```bash\n" + "\n".join(commands) + "\n```\n"
-    text += "\nAny single metric is re-measured with `zoo eval NAME --metric fid|kid --num N`.\n"
+    text += ("\nAny single metric is re-measured with `zoo eval NAME --metric fid|kid --num N` (`--reference`, "
+             "`--truncation`).\n")
     return text
 
 
@@ -92,9 +120,12 @@ def usage(manifest: dict) -> str:
     save = 'zoo.save_video_grid(x, "grid.gif")' if video else 'zoo.save_image_grid(x, "grid.png")'
     cli_labels = " --labels 3" if conditional else ""
     out = "grid.gif" if video else "grid.png"
+    parameter, meaning, _ = TRUNCATION.get(truncation_space(manifest), TRUNCATION["call"])
     return (f"```python\nimport zoo\n\ng = zoo.load(\"{name}\")        # weights checked by sha256\n"
             f"x = {sample}   # uint8, {'NTHWC' if video else 'NHWC'}\n{save}\n```\n\n"
             f"or `zoo sample {name} --num 64 --seed 0{cli_labels} --out {out}`.\n\n"
+            f"Truncation: `g.sample(16, seed=0, truncation=t)` or `--truncation t`, with t the {parameter} "
+            f"({meaning}).\n\n"
             f"Keras reads the folder too (`import zoo` registers the zoo classes; no sha256 checks this way):\n\n"
             f"```python\nimport keras\nimport zoo\n\n"
             f"g = keras.saving.load_model(\"hf://{manifest['hub']['repo_id']}\")   # or a local copy of the folder\n"
@@ -157,23 +188,46 @@ def class_grid_section(manifest: dict, classes_png: str) -> str:
             f"`zoo sample {manifest['name']} --num 10 --seed 0 --labels {name_key(names[-1])} --out row.png`.\n")
 
 
-def truncation_note(metrics: list) -> str:
-    """A sentence on the FID-vs-truncation rows, when the metrics hold any."""
-    rows = sorted((m["truncation"], m["value"]) for m in metrics if m["name"] == "fid" and m["truncation"])
+def truncation_note(metrics: list, space: str = "z") -> str:
+    """A sentence on the FID-vs-truncation rows, when the metrics hold any; `space` is the manifest's
+    `truncation_space`: "z" (threshold T of the truncated normal), "w" (psi in w-space) or "call"."""
+    rows = sorted((m["truncation"], m["value"], m["num_fake"]) for m in metrics
+                  if m["name"] == "fid" and m["truncation"] is not None)
     if not rows:
         return ""
-    curve = ", ".join(f"{t:g}: {_fmt(v)}" for t, v in rows)
-    return (f"\nFID over the truncation threshold (z drawn from a normal truncated at +-T, Brock et al. 2019): "
-            f"{curve}. Smaller T trades variety for fidelity.\n")
+    parameter, meaning, tradeoff = TRUNCATION.get(space, TRUNCATION["call"])
+    curve = ", ".join(f"{t:g}: {_fmt(v)}" for t, v, _ in rows)
+    sizes = sorted({n for *_, n in rows})
+    n = ", ".join(_fmt(x) for x in sizes)
+    return (f"\nFID over the {parameter} ({meaning}; n = {n} samples each, floor as in the table): "
+            f"{curve}.{' ' + tradeoff if tradeoff else ''}\n")
 
 
-def make_model_card(manifest: dict, samples_png: str | None = "samples.png", classes_png: str | None = None) -> str:
+def style_mixing_section(manifest: dict, pictures: dict) -> str:
+    """The style-mixing grids {group: file} of a generator that mixes styles (`zoo.hub.style_mixing`)."""
+    resolution = int(manifest["resolution"][-1])
+    parts = [f"Source B ({style_mixing.COLS} samples, seed {style_mixing.SEED_B}) in the top row, source A "
+             f"({style_mixing.ROWS} samples, seed {style_mixing.SEED_A}) in the left column; every other cell is "
+             f"its row's A with the styles of one group of layers copied from its column's B, as in Karras et al. "
+             f"2019, Fig. 3 (where coarse styles carry pose and shape, fine ones the colour scheme). Constant noise, "
+             f"no truncation (`zoo.hub.style_mixing.style_mixing_grid`).\n"]
+    for group, picture in pictures.items():
+        low, high = style_mixing.group_resolutions(group, resolution)
+        span = f"{low}x{low}" if low == high else f"{low}x{low}-{high}x{high}"
+        parts.append(f"\n**{group}** (the styles of the {span} layers from B):\n\n"
+                     f"![style mixing, {group} styles from B]({picture})\n")
+    return "".join(parts)
+
+
+def make_model_card(manifest: dict, samples_png: str | None = "samples.png", classes_png: str | None = None,
+                    style_mixing_pngs: dict | None = None) -> str:
     """README.md text for the Hub repo of `manifest`: YAML metadata, sample grid, usage, metrics, recipe.
 
     Args:
         manifest: a validated manifest dict.
         samples_png: file name of the sample grid inside the folder (None: no picture).
         classes_png: file name of the per-class grid (class-conditional models; None: none).
+        style_mixing_pngs: {group: file name} of the style-mixing grids (`zoo.hub.style_mixing`; None: none).
 
     Example:
         >>> text = make_model_card(json.load(open("weights_manifest/sngan-fmnist-32/manifest.json")))
@@ -195,9 +249,12 @@ def make_model_card(manifest: dict, samples_png: str | None = "samples.png", cla
         parts.append(f"![samples]({samples_png})\n\n{caption}\n\n")
     if classes_png:
         parts.append("## Samples per class\n\n" + class_grid_section(m, classes_png) + "\n")
+    if style_mixing_pngs:
+        parts.append("## Style mixing\n\n" + style_mixing_section(m, style_mixing_pngs) + "\n")
+    space = truncation_space(m)
     parts += [
         "## Usage\n\n", usage(m), "\n",
-        "## Metrics\n\n", metrics_table(m["metrics"]), truncation_note(m["metrics"]), "\n",
+        "## Metrics\n\n", metrics_table(m["metrics"], space), truncation_note(m["metrics"], space), "\n",
         "## Training\n\n", training(m), "\n",
         "## Files\n\n", files_layout(m), files_table(m),
         f"\nGolden check: seed {m['golden']['seed']}, {m['golden']['num']} samples, atol {m['golden']['atol']}. "
@@ -207,11 +264,14 @@ def make_model_card(manifest: dict, samples_png: str | None = "samples.png", cla
 
 
 def write_model_card(folder: str, manifest: dict, samples_png: str | None = "samples.png") -> str:
-    """Write `<folder>/README.md` from `manifest`; the picture is linked only if it exists. Returns the path."""
+    """Write `<folder>/README.md` from `manifest`; the pictures (samples, per-class grid, style-mixing grids) are
+    linked only if they exist. Returns the path."""
     if samples_png and not os.path.isfile(os.path.join(folder, samples_png)):
         samples_png = None
     classes_png = "classes.png" if os.path.isfile(os.path.join(folder, "classes.png")) else None
+    mixing = {group: style_mixing.FILE_PATTERN.format(group=group) for group in style_mixing.STYLE_GROUPS}
+    mixing = {g: f for g, f in mixing.items() if os.path.isfile(os.path.join(folder, f))}
     path = os.path.join(folder, "README.md")
     with open(path, "w") as f:
-        f.write(make_model_card(manifest, samples_png, classes_png))
+        f.write(make_model_card(manifest, samples_png, classes_png, mixing or None))
     return path

@@ -4,7 +4,8 @@ A folder becomes publishable in three steps, all offline (`folder_from_workdir` 
 
     save_model_files(folder, g, d)      # Keras model directories: generator at the root, discriminator/ (zoo.models.parts)
     write_manifest(folder, dataset=..., license=..., repo_id=..., recipe=..., metrics=[...])
-    write_samples(folder); write_model_card(folder, read_manifest(folder))
+    write_samples(folder); write_class_grid(folder); write_style_mixing(folder)
+    write_model_card(folder, read_manifest(folder))
 
 `publish(name, repo_id)` then uploads `weights_manifest/<name>` (needs network and a Hub token with write
 access) and pins the uploaded commit in the local manifest's `hub.revision`.
@@ -69,15 +70,28 @@ def golden_slice(generator, seed: int = 0, num: int = 2) -> list:
     return window.astype(np.float64).tolist()
 
 
+def truncation_space(generator) -> str:
+    """What `generator.sample(..., truncation=t)` truncates (the manifest's `truncation_space`): the class's own
+    `truncation_space` attribute if it declares one; else "z" when the family truncates z (`truncates_in_call`
+    False: the truncation trick), "w" when it truncates inside `call` with a mapping network that truncates
+    towards its average w (psi in w-space, StyleGAN2), "call" for any other truncation inside `call`."""
+    declared = getattr(type(generator), "truncation_space", None)
+    if isinstance(declared, str):
+        return declared
+    if not generator.truncates_in_call:
+        return "z"
+    return "w" if callable(getattr(getattr(generator, "mapping", None), "truncate", None)) else "call"
+
+
 def write_manifest(folder: str, *, dataset: dict, license: str, repo_id: str, recipe: dict,
                    metrics: list | tuple = (), name: str | None = None, golden_seed: int = 0, golden_num: int = 2,
                    golden_atol: float = 1e-4, hub_revision: str | None = None) -> dict:
     """Write `<folder>/manifest.json` for the model saved in `folder`; returns the validated manifest.
 
     Filled in from the folder: architecture, config, resolution, params (trainable, generator), files
-    (sha256 + size of every part's Keras files and masks.h5, `file_entries`), golden slice, versions, `sparsity` when the folder holds a
-    lottery ticket's `masks.h5`, and `recipe.git_commit` from `git rev-parse HEAD` when the recipe does not
-    carry one.
+    (sha256 + size of every part's Keras files and masks.h5, `file_entries`), golden slice, versions,
+    `truncation_space` (`truncation_space`), `sparsity` when the folder holds a lottery ticket's `masks.h5`,
+    and `recipe.git_commit` from `git rev-parse HEAD` when the recipe does not carry one.
 
     Args:
         folder: a folder written by `zoo.models.serialization.save_model_files`, named after the model.
@@ -119,6 +133,7 @@ def write_manifest(folder: str, *, dataset: dict, license: str, repo_id: str, re
                    "slice": golden_slice(generator, golden_seed, golden_num)},
         "versions": library_versions(),
         "license": license,
+        "truncation_space": truncation_space(generator),
     }
     labels = golden_labels(generator, golden_num)
     if labels is not None:
@@ -172,6 +187,30 @@ def write_class_grid(folder: str, generator=None, per_class: int = 10, seed: int
     from zoo.images import to_uint8
 
     return save_image_grid(to_uint8(images), os.path.join(folder, "classes.png"), ncols=per_class)
+
+
+def write_style_mixing(folder: str, generator=None, rows: int | None = None, cols: int | None = None,
+                       seed_a: int | None = None, seed_b: int | None = None) -> list[str]:
+    """Write `style_mixing_<group>.png` (coarse, middle, fine: those the generator has layers for) for a model
+    that mixes styles (`zoo.hub.style_mixing.supports_style_mixing`); returns the paths ([] for any other model).
+    Rows: source A (`seed_a`), columns: source B (`seed_b`), constant noise (`zoo.hub.style_mixing`)."""
+    from zoo.hub import style_mixing as sm
+    from zoo.models.serialization import load_model_files
+
+    generator = generator or load_model_files(folder, GENERATOR)
+    if not sm.supports_style_mixing(generator) or generator.output_kind != "image":
+        return []
+    options = dict(rows=sm.ROWS if rows is None else rows, cols=sm.COLS if cols is None else cols,
+                   seed_a=sm.SEED_A if seed_a is None else seed_a, seed_b=sm.SEED_B if seed_b is None else seed_b)
+    from PIL import Image
+
+    paths = []
+    for group in sm.style_ranges(generator.resolutions, int(generator.num_ws)):
+        grid = sm.style_mixing_grid(generator, group, **options)
+        path = os.path.join(folder, sm.FILE_PATTERN.format(group=group))
+        Image.fromarray(grid[..., 0] if grid.shape[-1] == 1 else grid).save(path)
+        paths.append(path)
+    return paths
 
 
 def upload_patterns(folder: str, manifest: dict) -> list[str]:
@@ -312,5 +351,6 @@ def folder_from_workdir(workdir: str, *, recipe_path: str, license: str, repo_id
                 "git_commit": git_commit})
     write_samples(folder)
     write_class_grid(folder)
+    write_style_mixing(folder)
     write_model_card(folder, manifest)
     return manifest

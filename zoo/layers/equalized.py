@@ -2,8 +2,10 @@
 at run time by lr_mul / sqrt(fan_in), so every weight learns at the same speed under Adam.
 
 - `EqualizedDense`: y = act(x (W * lr_mul / sqrt(fan_in)) + b * lr_mul); the mapping network uses lr_mul 0.01.
-- `EqualizedConv2D`: a k x k convolution, optionally preceded by the [1,3,3,1] FIR downsampling
-  (`zoo.layers.fir.downsample2d`), with the same scaling.
+- `EqualizedConv2D`: a k x k convolution, optionally downsampling by 2 as the official code does: the
+  convolution followed by [1,3,3,1] FIR downsampling, padded once on the input (`zoo.layers.fir`: the FIR
+  filter, then a stride-2 convolution without padding; 1 x 1: `downsample2d`, then the convolution), with the
+  same scaling.
 - `lrelu`: leaky ReLU 0.2 times sqrt(2) (the official `bias_act` gain, which keeps the signal's variance).
 
 Each declares its kernel as prunable (`prunable_kernels()`, `zoo.training.pruning`).
@@ -20,7 +22,7 @@ import math
 import keras
 import tensorflow as tf
 
-from zoo.layers.fir import downsample2d
+from zoo.layers.fir import blur2d, downsample2d
 
 LRELU_SLOPE = 0.2
 LRELU_GAIN = math.sqrt(2.0)
@@ -88,17 +90,20 @@ class EqualizedDense(keras.layers.Layer):
 
 @keras.saving.register_keras_serializable(package="zoo")
 class EqualizedConv2D(keras.layers.Layer):
-    """A k x k convolution ("same" padding) with equalized learning rate, optionally after FIR downsampling by 2.
+    """A k x k convolution ("same" padding) with equalized learning rate, optionally downsampling by 2.
 
     Args:
         filters: output channels.
         kernel_size: k.
-        down: FIR-downsample by 2 before the convolution (StyleGAN2's D).
+        down: downsample by 2 (StyleGAN2's D): the official convolution-then-FIR-downsampling, i.e. the
+            [1,3,3,1] filter on the input padded by (k + 1) / 2, then a stride-2 convolution without padding
+            (`zoo.layers.fir.blur2d`); for k = 1, `downsample2d` then the 1 x 1 convolution.
         activation: "linear" or "lrelu".
         use_bias: add a bias (the residual skip of StyleGAN2's D has none).
         gain: output multiplier (the residual D scales both branches by sqrt(0.5)).
 
-    Reference: Karras et al., CVPR 2020, Fig. 7 (residual D) and Appendix B; official `Conv2dLayer`.
+    Reference: Karras et al., CVPR 2020, Fig. 7 (residual D) and Appendix B; official `Conv2dLayer` /
+    `conv2d_resample` (stylegan2-ada-pytorch), `conv_downsample_2d` (stylegan2).
     """
 
     def __init__(self, filters: int, kernel_size: int = 3, *, down: bool = False, activation: str = "linear",
@@ -107,6 +112,8 @@ class EqualizedConv2D(keras.layers.Layer):
         self.filters = int(filters)
         self.kernel_size = int(kernel_size)
         self.down = bool(down)
+        if self.down and self.kernel_size % 2 == 0:
+            raise ValueError(f"a downsampling EqualizedConv2D needs an odd kernel_size, got {kernel_size}")
         self.activation = check_activation(activation)
         self.use_bias = bool(use_bias)
         self.gain = float(gain)
@@ -119,9 +126,14 @@ class EqualizedConv2D(keras.layers.Layer):
         self.bias = self.add_weight(shape=(self.filters,), name="bias", initializer="zeros") if self.use_bias else None
 
     def call(self, x):
-        if self.down:
-            x = downsample2d(x)
-        y = tf.nn.conv2d(x, self.kernel * self.weight_gain, 1, "SAME")
+        kernel = self.kernel * self.weight_gain
+        if self.down and self.kernel_size > 1:
+            if x.shape[1] % 2 or x.shape[2] % 2:
+                raise ValueError(f"{self.name}: downsampling needs an even height and width, "
+                                 f"got {tuple(x.shape)}")
+            y = tf.nn.conv2d(blur2d(x, (self.kernel_size + 1) // 2), kernel, 2, "VALID")
+        else:
+            y = tf.nn.conv2d(downsample2d(x) if self.down else x, kernel, 1, "SAME")
         if self.bias is not None:
             y = y + self.bias
         y = lrelu(y, LRELU_GAIN * self.gain) if self.activation == "lrelu" else y * self.gain

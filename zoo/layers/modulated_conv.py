@@ -37,11 +37,11 @@ MODULATIONS = ("activations", "weights")
 DEMOD_EPS = 1e-8
 
 
-def modulate_activations(x, kernel, styles, demodulate: bool):
-    """Modulated convolution by scaling activations: conv(x * s, w) * d ("same" padding).
-    x [N, H, W, I], kernel [k, k, I, O], styles [N, I] -> [N, H, W, O]."""
+def modulate_activations(x, kernel, styles, demodulate: bool, padding: str = "SAME"):
+    """Modulated convolution by scaling activations: conv(x * s, w) * d (`padding` "SAME" or "VALID").
+    x [N, H, W, I], kernel [k, k, I, O], styles [N, I] -> [N, H', W', O]."""
     x = x * styles[:, None, None, :]
-    y = tf.nn.conv2d(x, kernel, 1, "SAME")
+    y = tf.nn.conv2d(x, kernel, 1, padding)
     if demodulate:
         energy = tf.reduce_sum(tf.square(kernel), axis=[0, 1])  # [I, O]
         d = tf.math.rsqrt(tf.matmul(tf.square(styles), energy) + DEMOD_EPS)  # [N, O]
@@ -57,14 +57,15 @@ def modulated_kernels(kernel, styles, demodulate: bool):
     return w
 
 
-def modulate_weights(x, kernel, styles, demodulate: bool):
-    """Modulated convolution with per-sample kernels (`modulated_kernels`) applied to each sample's patches."""
+def modulate_weights(x, kernel, styles, demodulate: bool, padding: str = "SAME"):
+    """Modulated convolution with per-sample kernels (`modulated_kernels`) applied to each sample's patches
+    (`padding` "SAME" or "VALID")."""
     k = int(kernel.shape[0])
     w = modulated_kernels(kernel, styles, demodulate)
     w = tf.reshape(w, [tf.shape(w)[0], k * k * int(kernel.shape[2]), int(kernel.shape[3])])
     if k == 1:
         return tf.einsum("nhwi,nio->nhwo", x, w)
-    patches = tf.image.extract_patches(x, [1, k, k, 1], [1, 1, 1, 1], [1, 1, 1, 1], "SAME")
+    patches = tf.image.extract_patches(x, [1, k, k, 1], [1, 1, 1, 1], [1, 1, 1, 1], padding)
     return tf.einsum("nhwp,npo->nhwo", patches, w)
 
 
@@ -84,7 +85,9 @@ class ModulatedConv2D(keras.layers.Layer):
         kernel_size: 3 (synthesis) or 1 (ToRGB).
         w_dim: size of w.
         resolution: output resolution (of the constant noise image).
-        up: FIR-upsample by 2 before the convolution ([1,3,3,1], `zoo.layers.fir`).
+        up: FIR-upsample by 2 before the convolution ([1,3,3,1], `zoo.layers.fir`), padded once as the
+            official up-convolution: the upsampled input keeps k // 2 FIR outputs beyond each edge and the
+            convolution has no padding.
         demodulate, use_noise, activation: as in the paper (ToRGB: False, False, "linear").
         torgb: the ToRGB variant (implies no demodulation, no noise, linear, style x weight gain).
         modulation: "activations" or "weights" (`MODULATIONS`; the same function).
@@ -131,11 +134,13 @@ class ModulatedConv2D(keras.layers.Layer):
 
     def call(self, x, w, noise="const"):
         s = self.styles(w)
+        padding = "SAME"
         if self.up:
-            x = upsample2d(x)
+            x = upsample2d(x, border=self.kernel_size // 2)
+            padding = "VALID"
         # the demodulated kernel is scale-free: the equalized-lr gain of the kernel cancels (official code);
         # ToRGB carries it in its styles
-        y = MODULATE[self.modulation](x, self.kernel, s, self.demodulate)
+        y = MODULATE[self.modulation](x, self.kernel, s, self.demodulate, padding)
         if self.use_noise:
             y = y + self.noise_image(y, noise) * self.noise_strength
         y = y + self.bias

@@ -26,8 +26,10 @@ class GANTask(Task):
     updated after G's updates.
 
     The batch is {"images": [n_dis * B, H, W, C] in [-1, 1], "labels": [n_dis * B]} per replica ("labels" only
-    read by class-conditional discriminators). Every random draw comes from the step's `StepRandomness`
-    (purposes "z_d", "labels_d", "gp", "aug" with sub = the D step's index; "z_g", "labels_g" for G).
+    read by class-conditional discriminators). D's step runs D once on [real, fake], or, for a D that couples
+    the samples of a batch (minibatch std), once on each (`discriminate`). Every random draw comes from the
+    step's `StepRandomness` (purposes "z_d", "labels_d", "gp", "aug" with sub = the D step's index; "z_g",
+    "labels_g" for G).
     Per-replica losses are scaled by 1 / num_replicas, and the optimizers all-reduce (sum) gradients, so the
     update equals the one of a single device on the global batch. A lottery ticket
     (`zoo.training.pruning.add_masks`) keeps its pruned weights at zero: in G and D through kernel
@@ -154,7 +156,7 @@ class GANTask(Task):
             if self.advaug_d.enabled:
                 loss, logits, adv_loss = self._d_loss_advaug(images, d_labels, n)
             else:
-                logits = self.discriminator(images, labels=d_labels, training=True)
+                logits = self.discriminate(images, d_labels, n)
                 loss = self.adversarial.discriminator(logits[:n], logits[n:])
             real_logits, fake_logits = logits[:n], logits[n:]
             loss = add_terms(loss, main_terms(self.objectives, DISCRIMINATOR), inputs)
@@ -164,6 +166,20 @@ class GANTask(Task):
         if self.advaug_d.enabled:
             out["d_adv"] = adv_loss
         return out
+
+    def discriminate(self, images, labels, n, features=False):
+        """D's training-mode logits (`features`: its penultimate features, AdvAug's input) of a batch whose first
+        `n` images are real and the others fake. One call for a per-sample D; a D that couples the samples of a
+        batch (`couples_samples`: minibatch standard deviation with group size > 1) gets the reals and the fakes
+        in two calls, so that no group mixes them: the official StyleGAN2 runs D on each separately (Karras et
+        al., ICLR 2018, Sec. 3: the statistic shows D the variation within a real or within a fake batch)."""
+        d = self.discriminator
+        run = d.features if features else (lambda x, labels, training: d(x, labels=labels, training=training))
+        if not getattr(d, "couples_samples", False):
+            return run(images, labels, training=True)
+        real_labels, fake_labels = (None, None) if labels is None else (labels[:n], labels[n:])
+        return tf.concat([run(images[:n], real_labels, training=True), run(images[n:], fake_labels, training=True)],
+                         0)
 
     def lazy_step(self, network, inputs, due):
         """The lazy regularization update of `network` (its terms due at this step); no-op if none is due."""
@@ -177,7 +193,7 @@ class GANTask(Task):
     def _d_loss_advaug(self, images, labels, n):
         """AdvAug in D's step: (mean of the clean and perturbed D losses, clean logits, perturbed loss)."""
         d, d_loss = self.discriminator, self.adversarial.discriminator
-        h = d.features(images, labels, training=True)
+        h = self.discriminate(images, labels, n, features=True)
         logits = d.head(h, labels, training=True)
 
         def perturbed_loss(hp):  # training=False: the PGD probes do not advance spectral-norm power iterations

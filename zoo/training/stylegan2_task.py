@@ -18,6 +18,8 @@ class StyleGAN2Task(GANTask):
       "<purpose>_mix_z", "<purpose>_mix" with the generation's purpose "z_d", "z_g" or "pl");
     - the per-layer noise is fresh per sample, from the stream "<purpose>_noise";
     - D's fake generation updates G's w_avg (beta 0.995) from the unmixed ws;
+    - D (minibatch std with group size > 1) sees the reals and the fakes of its step in separate calls, as the
+      official code runs it, so that no minibatch-std group mixes them (`GANTask.discriminate`);
     - the EMA generator averages the trainable weights and copies the others (w_avg, the constant noise
       images), as the official code copies buffers; EMA by half-life via `ema_kimg` / `ema_rampup`;
     - `mapped_ws` gives path-length regularization (`zoo.training.objectives.PathLengthPenalty`) the same

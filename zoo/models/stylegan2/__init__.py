@@ -4,4 +4,6 @@ from zoo.models.stylegan2.stylegan2_discriminator import StyleGAN2Discriminator
 from zoo.models.stylegan2.stylegan2_generator import StyleGAN2Generator
 from zoo.models.stylegan2.stylegan2_presets import PRESETS, smoke_overrides
 
-__all__ = ["StyleGAN2Discriminator", "StyleGAN2Generator", "PRESETS", "smoke_overrides"]
+# the registered classes and PRESETS (tests/models/test_keras_saving.py checks that every other name is a
+# class registered under "zoo"); `smoke_overrides` is found by `zoo.models.smoke_overrides` as an attribute
+__all__ = ["StyleGAN2Discriminator", "StyleGAN2Generator", "PRESETS"]

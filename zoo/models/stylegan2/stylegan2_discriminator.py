@@ -22,7 +22,8 @@ class StyleGAN2Discriminator(GANDiscriminator):
     """StyleGAN2 discriminator.
 
     - FromRGB (1x1 conv) at the input resolution, then one block per resolution down to 8: conv 3x3, conv 3x3
-      with [1,3,3,1] FIR downsampling; "resnet" (config E/F) adds a 1x1 downsampling skip without bias and
+      followed by [1,3,3,1] FIR downsampling (as the official code: the convolution at the block's resolution,
+      `EqualizedConv2D(down=True)`); "resnet" (config E/F) adds a 1x1 downsampling skip without bias and
       scales both branches by sqrt(0.5); "orig" has no skip (stylegan2-ada's CIFAR configuration).
     - Epilogue at 4x4: minibatch standard deviation (`mbstd_group_size`, `mbstd_num_channels`), conv 3x3,
       FC, FC to 1 logit; with `num_classes` > 0, the last FC gives `cmap_dim` features projected onto a class
