@@ -70,7 +70,7 @@ RECIPE = TrainRecipe(
         init_masks="",
     ),
     run=RunSpec(
-        steps=2000,
+        steps=750,
         seed=0,
         checkpoint_every=250,
         sample_every=500,

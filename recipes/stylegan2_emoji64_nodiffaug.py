@@ -1,7 +1,7 @@
 """StyleGAN2 on the emoji set at 64x64 without DiffAugment -> `stylegan2-emoji-64.nodiffaug` (baseline, not shipped).
 
-The data-efficiency baseline of `recipes/stylegan2_emoji64.py` (the shipped `stylegan2-emoji-64`): the same
-run, budget and seed with `diffaugment=""`; the two FIDs are compared in the README (Zhao et al. 2020,
+Reproduces: the data-efficiency baseline of `recipes/stylegan2_emoji64.py` (the shipped `stylegan2-emoji-64`):
+the same run, budget and seed with `diffaugment=""`; the two FIDs are compared in the README (Zhao et al. 2020,
 "Differentiable Augmentation for Data-Efficient GAN Training", Table 1 / Fig. 1 make this comparison on
 small sets; Chen et al. 2021 use StyleGAN2 as one of their backbones).
 
@@ -70,7 +70,7 @@ RECIPE = TrainRecipe(
         init_masks="",
     ),
     run=RunSpec(
-        steps=2000,
+        steps=750,
         seed=0,
         checkpoint_every=250,
         sample_every=500,

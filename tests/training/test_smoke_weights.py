@@ -3,7 +3,9 @@ default strategy and MirroredStrategy, are bit-identical to the digests recorded
 training-core refactor (`tests/training/data/smoke_weights.json`, written by `benchmarks/smoke_weights.py`).
 
 The fast suite checks the richest path, class-conditional BigGAN with orthogonal regularization, DiffAugment
-and AdvAug (default strategy); `make test-slow` checks all 26 (MirroredStrategy and one-stage included)."""
+and AdvAug (default strategy); `make test-slow` checks all 30 (MirroredStrategy and one-stage included). The
+StyleGAN2 recipes' digests were recorded when the family was added (commit 3d534f5: lazy R1 and path length,
+style mixing, noise, EMA by half-life within the 20 steps)."""
 
 import importlib.util
 import json

@@ -53,6 +53,8 @@ class StyleGAN2Generator(GANGenerator):
     `networks.py` (the layer shapes of its parameter counts).
     """
 
+    truncation_space = "w"  # `truncation` is psi in w-space (manifests / cards, zoo.hub.publish.truncation_space)
+
     def __init__(self, *, latent_dim=512, w_dim=512, num_classes=0, resolution=1024, image_channels=3,
                  channel_base=32768, channel_max=512, mapping_layers=8, mapping_lr_mul=0.01, w_avg_beta=0.995,
                  truncation_cutoff=None, modulation="activations", **kwargs):
