@@ -83,5 +83,5 @@ RECIPE = TrainRecipe(
 
 
 def smoke():
-    """A few tiny steps of the same run (tests): 4 maps per resolution, batch 8 (two mbstd groups)."""
+    """A few tiny steps of the same run (tests): 4 maps per resolution, batch 4 (one mbstd group)."""
     return RECIPE.smoke(channels=4)

@@ -17,7 +17,8 @@ class StyleGAN2Task(GANTask):
       c per batch); the second z, the decision and c come from the step's public randomness (purposes
       "<purpose>_mix_z", "<purpose>_mix" with the generation's purpose "z_d", "z_g" or "pl");
     - the per-layer noise is fresh per sample, from the stream "<purpose>_noise";
-    - D's fake generation updates G's w_avg (beta 0.995) from the unmixed ws;
+    - D's fake generation updates G's w_avg (beta 0.995) from the unmixed ws (the `update_emas` rule of the
+      later stylegan2-ada-pytorch / stylegan3 code; the first ada release updated it in every training call);
     - D (minibatch std with group size > 1) sees the reals and the fakes of its step in separate calls, as the
       official code runs it, so that no minibatch-std group mixes them (`GANTask.discriminate`);
     - the EMA generator averages the trainable weights and copies the others (w_avg, the constant noise
