@@ -515,16 +515,6 @@ def test_one_stage_generator_gradient_is_wrong_with_mbstd_group_4():
 
 # ---- lottery tickets ----------------------------------------------------------------------------------------
 
-# StyleGAN2Generator's sublayers create their weights in __init__, outside the model's name scope, so their paths
-# are not below the model ("affine/kernel" for every style affine, "fc0/kernel" for the mapping): the kernel keys
-# of prunable_kernels (and of masks.h5) collide. Fixed by name scopes in StyleGAN2Generator, MappingNetwork and
-# ModulatedConv2D (<model>/b4_conv1/affine/kernel); remove this mark with that fix (strict: it then fails).
-WEIGHT_PATHS = pytest.mark.xfail(strict=True, raises=ValueError,
-                                 reason="StyleGAN2 G weight paths are not unique (weights created outside the "
-                                        "model's name scope)")
-
-
-@WEIGHT_PATHS
 def test_prunable_kernels_of_generator_and_discriminator(task):
     """G: the mapping's FC kernels, every modulated conv's and ToRGB's kernel and style affine; D: every conv
     and FC kernel. Not the constant input, biases, noise strengths / images, w_avg."""
@@ -538,7 +528,6 @@ def test_prunable_kernels_of_generator_and_discriminator(task):
     assert sorted(id(v) for v in prunable_kernels(d).values()) == sorted(id(layer.kernel) for layer in layers)
 
 
-@WEIGHT_PATHS
 def test_pruned_weights_stay_zero_in_g_d_and_the_ema_generator():
     t = tiny_task()
     masks = prune(trained_kernels(t), None, 0.2, 0)

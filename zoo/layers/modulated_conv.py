@@ -116,7 +116,8 @@ class ModulatedConv2D(keras.layers.Layer):
         self.layer_index = int(layer_index)
         self.weight_gain = 1.0 / math.sqrt(self.in_channels * self.kernel_size ** 2)
         self.affine = EqualizedDense(self.in_channels, bias_init=1.0, name="affine")
-        self.affine.build((None, self.w_dim))
+        with keras.name_scope(self.name, caller=self):  # its weights' paths: <this layer>/affine/...
+            self.affine.build((None, self.w_dim))
         self.kernel = self.add_weight(shape=(self.kernel_size, self.kernel_size, self.in_channels, self.filters),
                                       name="kernel", initializer=keras.initializers.RandomNormal(0.0, 1.0))
         self.bias = self.add_weight(shape=(self.filters,), name="bias", initializer="zeros")

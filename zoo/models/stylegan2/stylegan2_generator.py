@@ -71,13 +71,17 @@ class StyleGAN2Generator(GANGenerator):
         self.modulation = modulation
         self.resolutions = [2 ** i for i in range(2, log2 + 1)]
         self.num_ws = 2 * len(self.resolutions)
+        with keras.name_scope(self.name, caller=self):  # sublayer weights' paths: <model>/<layer>/...
+            self._create_layers()
+
+    def _create_layers(self):
         ch = {r: channels_at(r, self.channel_base, self.channel_max) for r in self.resolutions}
         self.mapping = MappingNetwork(latent_dim=self.latent_dim, num_classes=self.num_classes, w_dim=self.w_dim,
                                       num_ws=self.num_ws, num_layers=self.mapping_layers,
                                       lr_mul=self.mapping_lr_mul, w_avg_beta=self.w_avg_beta, name="mapping")
         self.const = self.add_weight(shape=(4, 4, ch[4]), name="const",
                                      initializer=keras.initializers.RandomNormal(0.0, 1.0))
-        common = dict(w_dim=self.w_dim, modulation=modulation)
+        common = dict(w_dim=self.w_dim, modulation=self.modulation)
         # layer lists (tracked by Keras) and, beside them, the index of the w each layer reads
         self.conv_layers, self.torgb_layers = [], []
         self.conv_w, self.torgb_w = [], []

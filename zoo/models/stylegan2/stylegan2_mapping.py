@@ -45,6 +45,11 @@ class MappingNetwork(keras.layers.Layer):
         self.num_layers, self.lr_mul, self.w_avg_beta = int(num_layers), float(lr_mul), float(w_avg_beta)
         if not self.latent_dim and not self.num_classes:
             raise ValueError("MappingNetwork needs a latent (latent_dim > 0) or classes (num_classes > 0)")
+        with keras.name_scope(self.name, caller=self):  # sublayer weights' paths: <this layer>/fc0/...
+            self._create_layers()
+        self.built = True
+
+    def _create_layers(self):
         self.embed = None
         if self.num_classes:
             self.embed = EqualizedDense(self.w_dim, name="embed")
@@ -60,7 +65,6 @@ class MappingNetwork(keras.layers.Layer):
         if self.num_ws is not None:
             self.w_avg = self.add_weight(shape=(self.w_dim,), name="w_avg", initializer="zeros", trainable=False,
                                          aggregation="only_first_replica")
-        self.built = True
 
     def call(self, z=None, labels=None, truncation=None, cutoff=None):
         parts = []
