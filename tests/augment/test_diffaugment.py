@@ -77,6 +77,8 @@ def test_policy_parsing():
         parse_policy("colour")
 
 
+@pytest.mark.slow(reason="~29 s; DiffAugment draws from the step's stateless stream, and resume is checked fast by "
+                         "tests/training/test_loop.py")
 def test_training_with_diffaugment_resumes_bit_for_bit(tmp_path, smoke_run):
     from tests.training.helpers import assert_same_export
 

@@ -374,6 +374,7 @@ def test_one_stage_step_applies_both_updates_from_the_same_weights():
         np.testing.assert_allclose((v.numpy() - b)[big], -float(lr) * np.sign(g[big]), rtol=1e-2, err_msg=v.path)
 
 
+@pytest.mark.slow(reason="~24 s; one-stage under Mirrored is checked fast by test_exact_inside_tf_function_under_mirrored")
 def test_mirrored_steps_keep_replicas_identical():
     strategy = _strategy("mirrored")
     t = _trainer("biggan", "hinge", strategy)
