@@ -64,7 +64,8 @@ def test_ema_generator_follows_generator_after_start():
         np.testing.assert_allclose(e.numpy(), 0.5 * e0 + 0.5 * w.numpy(), rtol=1e-6, atol=1e-7)
 
 
-@pytest.mark.parametrize("strategy_name", ["default", "mirrored"])
+@pytest.mark.parametrize("strategy_name", ["default", pytest.param("mirrored", marks=pytest.mark.slow(
+    reason="~12 s; Mirrored steps are checked fast in test_one_stage / test_stylegan2_task"))])
 def test_steps_have_finite_losses(strategy_name):
     strategy = (tf.distribute.get_strategy() if strategy_name == "default"
                 else mirrored_strategy(["/cpu:0", "/cpu:1"]))

@@ -125,6 +125,8 @@ def _free_port():
         return s.getsockname()[1]
 
 
+@pytest.mark.slow(reason="~37 s (two worker processes); Mirrored runs in the fast suite, multi-worker with "
+                         "StyleGAN2 in tests/training/test_stylegan2_task.py (slow too)")
 def test_multiworker_two_local_workers(tmp_path):
     """MultiWorkerMirroredStrategy with 2 worker processes on 127.0.0.1 (`zoo train`); the result equals
     MirroredStrategy with 2 devices (same replica count, same seeds, same data split), trained in this process

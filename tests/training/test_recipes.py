@@ -40,7 +40,8 @@ def test_recipe_is_complete(path):
 SLOW_SMOKE = pytest.mark.slow(reason="long run (~45 s); the fast suite trains this smoke recipe in test_smoke_weights")
 
 
-@pytest.mark.parametrize("name", ["sagan_cifar10.py",
+@pytest.mark.parametrize("name", [pytest.param("sagan_cifar10.py", marks=pytest.mark.slow(
+                                      reason="~15 s; its preset round-trips in tests/models/test_keras_saving.py")),
                                   pytest.param("biggan_cifar10.py", marks=pytest.mark.slow(
                                       reason="~19 s; its paper preset is built and .keras round-tripped in "
                                              "tests/models/test_keras_saving.py, trained in make test-slow")),
