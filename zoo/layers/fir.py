@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import tensorflow as tf
 
-FILTER = (1.0, 3.0, 3.0, 1.0)
+FILTER = (1.0, 3.0, 3.0, 1.0)  # the taps; every filtering divides their sum by 8
 
 
 def _slice(x, axis: int, start: int, stop: int, step: int = 1):
@@ -53,11 +53,14 @@ def _upsample_axis(x, axis: int):
     return tf.reshape(stacked, shape)
 
 
+def _filter_axis(x, axis: int, stop: int, step: int):
+    """out[i] = (x[s] + 3 x[s+1] + 3 x[s+2] + x[s+3]) / 8 with s = i * step, for s < stop (no padding)."""
+    taps = [_slice(x, axis, start, start + stop, step) for start in range(len(FILTER))]
+    return (FILTER[0] * taps[0] + FILTER[1] * taps[1] + FILTER[2] * taps[2] + FILTER[3] * taps[3]) / 8.0
+
+
 def _downsample_axis(x, axis: int):
-    n = x.shape[axis]
-    p = _pad(x, axis, 1, 1)  # p[m] = x[m - 1]
-    taps = [_slice(p, axis, start, start + n, 2) for start in range(4)]
-    return (taps[0] + 3.0 * taps[1] + 3.0 * taps[2] + taps[3]) / 8.0
+    return _filter_axis(_pad(x, axis, 1, 1), axis, x.shape[axis], 2)  # padded p[m] = x[m - 1]
 
 
 def upsample2d(x, border: int = 0):
@@ -85,9 +88,7 @@ def downsample2d(x):
 
 
 def _blur_axis(x, axis: int):
-    n = x.shape[axis]
-    taps = [_slice(x, axis, start, start + n - 3) for start in range(4)]
-    return (taps[0] + 3.0 * taps[1] + 3.0 * taps[2] + taps[3]) / 8.0
+    return _filter_axis(x, axis, x.shape[axis] - 3, 1)
 
 
 def blur2d(x, pad: int):

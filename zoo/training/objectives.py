@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 import tensorflow as tf
 
+from zoo.layers.replica_mean import replica_mean
 from zoo.losses import get_loss, gradient_penalty, orthogonal_regularization, r1_penalty
 from zoo.models.parts import DISCRIMINATOR, GENERATOR
 from zoo.training.randomness import StepRandomness
@@ -220,10 +221,7 @@ class PathLengthPenalty(Objective):
             total = tf.reduce_sum(images * y)
         grads = tape.gradient(total, ws)
         lengths = tf.sqrt(tf.reduce_mean(tf.reduce_sum(tf.square(grads), axis=2), axis=1))
-        mean = tf.reduce_mean(lengths)
-        ctx = tf.distribute.get_replica_context()
-        if ctx is not None and ctx.num_replicas_in_sync > 1:
-            mean = ctx.all_reduce(tf.distribute.ReduceOp.MEAN, mean)
+        mean = replica_mean(tf.reduce_mean(lengths))
         pl_mean = self.pl_mean + self.decay * (mean - self.pl_mean)
         self.pl_mean.assign(tf.stop_gradient(pl_mean))
         return tf.reduce_mean(tf.square(lengths - pl_mean))

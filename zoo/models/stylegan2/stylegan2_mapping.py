@@ -6,6 +6,7 @@ import keras
 import tensorflow as tf
 
 from zoo.layers.equalized import EqualizedDense
+from zoo.layers.replica_mean import replica_mean
 
 
 def normalize_2nd_moment(x, eps: float = 1e-8):
@@ -95,10 +96,7 @@ class MappingNetwork(keras.layers.Layer):
     def track_w_avg(self, w):
         """w_avg <- mean(w) + beta (w_avg - mean(w)) for a batch of (untruncated) w [N, w_dim]; under
         tf.distribute the batch mean is over all replicas, so every copy gets the same value."""
-        mean = tf.reduce_mean(w, axis=0)
-        ctx = tf.distribute.get_replica_context()
-        if ctx is not None and ctx.num_replicas_in_sync > 1:
-            mean = ctx.all_reduce(tf.distribute.ReduceOp.MEAN, mean)
+        mean = replica_mean(tf.reduce_mean(w, axis=0))
         self.w_avg.assign(mean + self.w_avg_beta * (self.w_avg - mean))
 
     def prunable_kernels(self):
