@@ -4,6 +4,8 @@ Names:
   'fmnist'          Fashion-MNIST, 32x32x1, 10 classes (Debian `dataset-fashion-mnist`)     zoo.data.fmnist
   'fmnist10pct'     10% of every fmnist train class (6,000 images), seeded; test split whole  zoo.data.fmnist
   'fmnist1pct'      1% of every fmnist train class (600 images), inside 'fmnist10pct'          zoo.data.fmnist
+  'mfmnist'         Moving Fashion-MNIST video clips, 16x64x64x1, label = first item's class  zoo.data.mfmnist
+                    splits train (8,000 clips) / test (1,000): uint8 NTHWC
   'emoji'           Noto Color Emoji, 64x64x3, no labels (Debian `fonts-noto-color-emoji`)   zoo.data.emoji
                     splits train (3,534) / test (392) / all (both, 3,926: the few-shot FID reference)
   'folder:<path>'   a folder of images, one subfolder per class or none                     zoo.data.folder
@@ -18,6 +20,7 @@ import os
 from zoo.data import emoji as _emoji
 from zoo.data import fmnist as _fmnist
 from zoo.data import folder as _folder
+from zoo.data import mfmnist as _mfmnist
 from zoo.data.class_names import class_names, label_ids
 from zoo.data.errors import DatasetNotFoundError, UnreadableImageError
 from zoo.data.emoji import load_emoji
@@ -25,7 +28,7 @@ from zoo.data.fmnist import load_fmnist
 from zoo.data.folder import load_image_folder
 from zoo.data.idx import read_idx, read_idx_shape
 
-NAMED = ("fmnist", *_fmnist.SUBSETS, "emoji")
+NAMED = ("fmnist", *_fmnist.SUBSETS, "emoji", "mfmnist")
 PREFIXES = ("folder:", "tfds:")
 
 
@@ -42,8 +45,11 @@ def parse_name(name: str) -> tuple[str, str]:
 
 
 def load_arrays(name: str, split: str = "train", **kwargs):
-    """(images uint8 NHWC, labels int64 (N,) or None) of dataset `name` and `split` (see the module docstring)."""
+    """(images uint8 NHWC, labels int64 (N,) or None) of dataset `name` and `split` (see the module docstring);
+    video datasets give clips uint8 NTHWC."""
     kind, arg = parse_name(name)
+    if kind == "mfmnist":
+        return _mfmnist.load_mfmnist(split=split, **kwargs)
     if kind == "fmnist":
         return load_fmnist(split=split, percent=_fmnist_percent(arg), **kwargs)
     if kind == "emoji":
@@ -84,6 +90,14 @@ def _emoji_info(resolution=_emoji.DEFAULT_RESOLUTION, font: str | None = None, c
             "splits": list(counts), "num_examples": counts}
 
 
+def _mfmnist_info(frames: int = _mfmnist.DEFAULT_FRAMES, resolution: int = _mfmnist.DEFAULT_RESOLUTION,
+                  num: int | None = None, fmnist_dir: str | None = None) -> dict:
+    del fmnist_dir
+    counts = {s: (n if num is None else min(int(num), n)) for s, n in _mfmnist.NUM_CLIPS.items()}
+    return {"num_classes": _fmnist.NUM_CLASSES, "resolution": [int(frames), int(resolution), int(resolution)],
+            "channels": 1, "splits": list(counts), "num_examples": counts}
+
+
 def _folder_info(path: str, resolution=None, channels: int = 3) -> dict:
     from PIL import Image
 
@@ -99,7 +113,7 @@ def _folder_info(path: str, resolution=None, channels: int = 3) -> dict:
 
 
 def dataset_info(name: str, **kwargs) -> dict:
-    """{'num_classes': int or None, 'resolution': [H, W], 'channels': int, 'splits': [...],
+    """{'num_classes': int or None, 'resolution': [H, W] (video: [T, H, W]), 'channels': int, 'splits': [...],
     'num_examples': {split: n}} of dataset `name`, as written into manifests; images are not decoded.
 
     Takes the `load_arrays` keyword arguments that change these numbers (`resolution`, `channels`, `pad_to`,
@@ -110,6 +124,8 @@ def dataset_info(name: str, **kwargs) -> dict:
         return _fmnist_info(percent=_fmnist_percent(arg), **kwargs)
     if kind == "emoji":
         return _emoji_info(**kwargs)
+    if kind == "mfmnist":
+        return _mfmnist_info(**kwargs)
     if kind == "folder":
         return _folder_info(arg, **kwargs)
     from zoo.data.tfds_dataset import tfds_info

@@ -39,6 +39,21 @@ def image_arrays(images: np.ndarray, labels=None) -> dict:
     return {"images": images, "labels": labels}
 
 
+def video_arrays(video: np.ndarray, labels=None) -> dict:
+    """{"video": uint8 NTHWC, "labels": int32} of a video dataset (labels all 0 when it has none), checked."""
+    video = np.asarray(video)
+    if video.dtype != np.uint8 or video.ndim != 5:
+        raise ValueError(f"video must be uint8 NTHWC, got {video.dtype} {video.shape}")
+    labels = np.zeros((len(video),), np.int32) if labels is None else np.asarray(labels, np.int32)
+    return {"video": video, "labels": labels}
+
+
+def example_arrays(data: np.ndarray, labels=None) -> dict:
+    """The structured arrays of a dataset by the rank of its examples: `image_arrays` of NHWC images,
+    `video_arrays` of NTHWC clips."""
+    return video_arrays(data, labels) if np.ndim(data) == 5 else image_arrays(data, labels)
+
+
 def _element_transform(array: np.ndarray):
     if array.dtype == np.uint8:
         return lambda t: tf.cast(t, tf.float32) / 127.5 - 1.0

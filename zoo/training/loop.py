@@ -14,7 +14,7 @@ import numpy as np
 import tensorflow as tf
 
 from zoo.data import load_arrays
-from zoo.data.pipeline import image_arrays, make_train_dataset
+from zoo.data.pipeline import example_arrays, make_train_dataset
 from zoo.images import save_image_grid
 from zoo.models.serialization import load_model_files, save_model_files
 from zoo.provenance import git_commit, hardware
@@ -91,8 +91,9 @@ def make_step_fn(task, strategy, seed: int = 0, jit_compile: bool = False) -> St
 
 
 def batch_arrays(recipe: TrainRecipe) -> dict:
-    """{key: array} of the recipe's training data: {"images", "labels"} (labels 0 where the dataset has none)."""
-    return image_arrays(*load_arrays(recipe.data.dataset, recipe.data.split))
+    """{key: array} of the recipe's training data: {"images", "labels"}, or {"video", "labels"} for a video
+    dataset (labels 0 where the dataset has none)."""
+    return example_arrays(*load_arrays(recipe.data.dataset, recipe.data.split))
 
 
 def batch_spec(arrays: dict) -> dict:
