@@ -8,6 +8,11 @@ official implementation's defaults), on images in [-1, 1], NHWC, one random draw
 - cutout: a zero square of side round(0.5 * H) x round(0.5 * W) at a uniform centre (clipped at the border).
 All randomness is stateless from `seed` (shape (2,)), so augmentations repeat exactly on resume, and every
 op is differentiable w.r.t. the images (G receives gradients through them).
+
+Video clips (NTHWC) get one draw per clip, applied to every frame alike (consistent over time, as DiffAugment
+is applied to video GANs: the same shift, cutout square and colour change in all frames; saturation and
+contrast are taken about each frame's own means): translation and cutout run on the clip with its frames
+folded into the channel axis, colour on the clip with per-clip factors.
 """
 
 from __future__ import annotations
@@ -54,7 +59,32 @@ def rand_cutout(x, seed, ratio: float = 0.5):
     return x * tf.cast(~inside, x.dtype)[..., None]
 
 
+def rand_color_video(x, seed):
+    """`rand_color` of NTHWC clips: the factors of `rand_color` drawn once per clip, means per frame."""
+    n = tf.shape(x)[0]
+    x = x + (_uniform([n, 1, 1, 1, 1], seed, 0) - 0.5)
+    mean_c = tf.reduce_mean(x, axis=4, keepdims=True)
+    x = (x - mean_c) * _uniform([n, 1, 1, 1, 1], seed, 1, 0.0, 2.0) + mean_c
+    mean = tf.reduce_mean(x, axis=[2, 3, 4], keepdims=True)
+    return (x - mean) * _uniform([n, 1, 1, 1, 1], seed, 2, 0.5, 1.5) + mean
+
+
+def _frames_in_channels(spatial_op):
+    """A spatial op of NHWC images applied to NTHWC clips with the frames folded into the channels, so that
+    every frame of a clip gets the same draw."""
+
+    def op(x, seed):
+        t, h, w, c = x.shape[1], x.shape[2], x.shape[3], x.shape[4]
+        folded = tf.reshape(tf.transpose(x, [0, 2, 3, 1, 4]), [-1, h, w, t * c])
+        out = spatial_op(folded, seed)
+        return tf.transpose(tf.reshape(out, [-1, h, w, t, c]), [0, 3, 1, 2, 4])
+
+    return op
+
+
 _FUNCTIONS = {"color": rand_color, "translation": rand_translation, "cutout": rand_cutout}
+_VIDEO_FUNCTIONS = {"color": rand_color_video, "translation": _frames_in_channels(rand_translation),
+                    "cutout": _frames_in_channels(rand_cutout)}
 
 
 def parse_policy(policy: str) -> tuple:
@@ -67,9 +97,11 @@ def parse_policy(policy: str) -> tuple:
 
 
 def diff_augment(x, seed, policy: str = "color,translation,cutout"):
-    """Apply the policies in order to images `x` (NHWC, [-1, 1]) with stateless seed `seed` (shape (2,))."""
+    """Apply the policies in order to images `x` (NHWC, [-1, 1]; or clips NTHWC, one draw per clip) with
+    stateless seed `seed` (shape (2,))."""
+    functions = _VIDEO_FUNCTIONS if x.shape.rank == 5 else _FUNCTIONS
     for i, name in enumerate(parse_policy(policy)):
-        x = _FUNCTIONS[name](x, tf.random.experimental.stateless_fold_in(tf.cast(seed, tf.int64), 100 + i))
+        x = functions[name](x, tf.random.experimental.stateless_fold_in(tf.cast(seed, tf.int64), 100 + i))
     return x
 
 

@@ -9,6 +9,7 @@ FAMILIES = {
     "sagan": "zoo.models.sagan",
     "biggan": "zoo.models.biggan",
     "stylegan2": "zoo.models.stylegan2",
+    "tganv2": "zoo.models.tganv2",
 }
 
 

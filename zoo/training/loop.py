@@ -118,7 +118,12 @@ def _check_same_recipe(workdir: str, recipe: TrainRecipe):
     if not os.path.exists(path):
         return
     with open(path) as f:
-        saved = _flat(json.load(f))
+        saved = json.load(f)
+    try:  # through TrainRecipe: fields added since the run started get their defaults
+        saved = TrainRecipe.from_dict(saved).to_dict()
+    except (TypeError, ValueError):
+        pass  # a recipe.json older than the nested recipes: compared as written
+    saved = _flat(json.loads(json.dumps(saved)))
     now = _flat(json.loads(json.dumps(recipe.to_dict())))
     diff = sorted(k for k in set(saved) | set(now) if k != "run.steps" and saved.get(k) != now.get(k))
     if diff:

@@ -98,14 +98,19 @@ class DataSpec(_Section):
 
 @dataclass(frozen=True)
 class OptimizerSpec(_Section):
-    """One network's Adam: learning rate and betas (before the lazy-regularization correction)."""
+    """One network's Adam: learning rate and betas (before the lazy-regularization correction);
+    lr_decay_steps: 0 = constant lr, k > 0 = linear decay from lr to 0 over the network's first k updates (then
+    0), as TGANv2's `LinearShift` of Adam's alpha."""
 
     lr: float
     beta_1: float
     beta_2: float
+    lr_decay_steps: int = 0
 
     def check(self):
         _positive(self, "lr")
+        if self.lr_decay_steps < 0:
+            raise RecipeError(f"OptimizerSpec.lr_decay_steps = {self.lr_decay_steps!r}; expected >= 0")
         for name in ("beta_1", "beta_2"):
             if not 0.0 <= getattr(self, name) < 1.0:
                 raise RecipeError(f"OptimizerSpec.{name} = {getattr(self, name)!r}; expected a value in [0, 1)")
@@ -113,7 +118,8 @@ class OptimizerSpec(_Section):
 
 @dataclass(frozen=True)
 class TaskSpec(_Section):
-    """kind: the task (`zoo.training.tasks.TASKS`, "gan" = `GANTask`, "stylegan2" = `StyleGAN2Task`); loss:
+    """kind: the task (`zoo.training.tasks.TASKS`, "gan" = `GANTask`, "stylegan2" = `StyleGAN2Task`, "tganv2" =
+    `TGANv2Task`: one discriminator per level, each with the "discriminator" optimizer settings); loss:
     adversarial loss name (`zoo.losses.LOSSES`); n_dis: D updates per G update; ema_decay, ema_start: EMA of G's
     weights (decay 0 = copy while step <= ema_start); ema_kimg, ema_rampup: EMA by half-life in thousands of
     images instead (0 = use ema_decay), ramped up to ema_rampup x images seen (0 = no ramp-up); style_mixing:
@@ -311,7 +317,7 @@ class TrainRecipe:
         need(dataset, (*NAMED, *PREFIXES), "data.dataset")
         for term in self.objective:
             need(term["kind"], OBJECTIVES, "objective kind")
-        if self.task.kind == "gan":
+        if self.task.kind in ("gan", "stylegan2", "tganv2"):
             for network in ("generator", "discriminator"):
                 self.optimizer(network)
         if self.data.batch_size % replicas:

@@ -16,7 +16,9 @@ from zoo.models import build_from_preset
 from zoo.training.gan_task import GANTask
 from zoo.training.objectives import DISCRIMINATOR, GENERATOR, lazy_adam, make_objective
 from zoo.training.pruning import add_masks
+from zoo.training.levels_penalty import LevelsR1Penalty  # noqa: F401  (registers the "levels_r1" objective)
 from zoo.training.stylegan2_task import StyleGAN2Task
+from zoo.training.tganv2_task import TGANv2Task, level_optimizer_name
 
 TASKS = {}
 
@@ -35,8 +37,11 @@ def recipe_objectives(recipe) -> list:
 
 def make_optimizer(spec, terms, network: str):
     """Adam of one network from its `OptimizerSpec`, corrected for the network's lazy terms
-    (`zoo.training.objectives.lazy_adam`)."""
+    (`zoo.training.objectives.lazy_adam`); with `lr_decay_steps` the learning rate decays linearly to 0 over
+    that many updates of this optimizer (Keras `PolynomialDecay`, power 1, on the optimizer's iterations)."""
     lr, b1, b2 = lazy_adam(spec.lr, spec.beta_1, spec.beta_2, terms, network)
+    if spec.lr_decay_steps:
+        lr = keras.optimizers.schedules.PolynomialDecay(lr, spec.lr_decay_steps, end_learning_rate=0.0, power=1.0)
     return keras.optimizers.Adam(lr, b1, b2)
 
 
@@ -76,8 +81,46 @@ def build_stylegan2_task(recipe, strategy, batch_spec: dict, augment=None) -> St
                           style_mixing=recipe.task.style_mixing)
 
 
+def build_tganv2_task(recipe, strategy, batch_spec: dict, augment=None) -> TGANv2Task:
+    """The TGANv2 task (`zoo.training.tganv2_task`): G, EMA G, one discriminator and one Adam per level (each
+    with the recipe's "discriminator" settings), D's terms. Refuses what it does not support, saying why."""
+    name, t, tech = recipe.name, recipe.task, recipe.techniques
+    if tech.training_mode != "two_stage":
+        raise ValueError(f"recipe {name!r}: training_mode = {tech.training_mode!r} is not supported by the tganv2 "
+                         f"task. One-stage training (OSGAN) rescales the gradient that reaches G through one "
+                         f"fake batch by a per-sample factor of D's logit on it; TGANv2's G feeds "
+                         f"several discriminators with subsampled clips of different batch sizes, and that "
+                         f"per-level decomposition is not implemented. Use 'two_stage' (TGANv2's own step "
+                         f"already takes G's and D's gradients from one forward pass).")
+    if tech.advaug_d_steps or tech.advaug_g_steps:
+        raise ValueError(f"recipe {name!r}: AdvAug is not supported by the tganv2 task: it perturbs G's first-layer "
+                         f"output and one discriminator's penultimate features, and TGANv2 has a ConvLSTM stem and "
+                         f"one discriminator per level (set advaug_d_steps = advaug_g_steps = 0)")
+    if t.n_dis != 1 or t.style_mixing or t.ema_kimg or t.ema_rampup:
+        raise ValueError(f"recipe {name!r}: the tganv2 task takes n_dis = 1, style_mixing = 0, ema_kimg = 0 and "
+                         f"ema_rampup = 0 (got {t.n_dis}, {t.style_mixing}, {t.ema_kimg}, {t.ema_rampup})")
+    if augment is None:
+        augment = make_diffaugment(tech.diffaugment)
+    with strategy.scope():
+        g, d = build_from_preset(recipe.model.family, recipe.model.preset, generator=recipe.model.generator_overrides,
+                                 discriminator=recipe.model.discriminator_overrides)
+        terms = recipe_objectives(recipe)
+        optimizers = {GENERATOR: make_optimizer(recipe.optimizer(GENERATOR), terms, GENERATOR)}
+        for k in range(getattr(g, "levels", 0)):
+            optimizers[level_optimizer_name(k)] = make_optimizer(recipe.optimizer(DISCRIMINATOR), terms, DISCRIMINATOR)
+        task = TGANv2Task(g, d, optimizers=optimizers, loss=t.loss, objectives=terms, ema_decay=t.ema_decay,
+                          ema_start=t.ema_start, augment=augment)
+        task.build(batch_spec)
+        if tech.init_masks:
+            from zoo.models.serialization import load_masks
+
+            add_masks(task, load_masks(tech.init_masks)[0])
+    return task
+
+
 register_task("gan", build_gan_task)
 register_task("stylegan2", build_stylegan2_task)
+register_task("tganv2", build_tganv2_task)
 
 
 def build_task(recipe, strategy, batch_spec: dict, augment=None):
