@@ -23,7 +23,7 @@ Command:
 from zoo.training.recipe import (DataSpec, ModelSpec, OptimizerSpec, RunSpec, TaskSpec, TechniquesSpec,
                                  TrainRecipe)
 
-STEPS = 2000
+STEPS = 3500
 
 RECIPE = TrainRecipe(
     name="tganv2-mfmnist-16x64",
