@@ -19,7 +19,7 @@ def add_subcommands(subparsers) -> None:
     p.add_argument("--labels", type=parse_labels, help="class ids or names for conditional models: one (3 or sneaker), or N as 3,3,... / "
                         "sneaker,bag,...")
     p.add_argument("--truncation", type=float, help=TRUNCATION_HELP)
-    p.add_argument("--out", help="output file (default grid.png; video generators: grid.gif)")
+    p.add_argument("--out", help="output file (default grid.png; video generators: grid.gif, or .mp4)")
     p.set_defaults(func=run_sample)
 
     p = subparsers.add_parser("publish", help="upload weights_manifest/NAME to the Hugging Face Hub "
@@ -115,7 +115,7 @@ def run_list(args) -> None:
 
 def run_sample(args) -> None:
     from zoo.cli.support import resolve_generator
-    from zoo.images import save_image_grid, save_video_grid
+    from zoo.images import VIDEO_SUFFIXES, save_image_grid, save_video_grid
 
     generator = resolve_generator(args.name_or_workdir)
     labels = args.labels
@@ -131,8 +131,9 @@ def run_sample(args) -> None:
     images = generator.sample(args.num, seed=args.seed, labels=args.labels, truncation=args.truncation)
     video = images.ndim == 5
     out = args.out or ("grid.gif" if video else "grid.png")
-    if video and not out.lower().endswith(".gif"):
-        raise ValueError(f"this generator makes videos (NTHWC): --out must end in .gif, got {out!r}")
+    if video and not out.lower().endswith(VIDEO_SUFFIXES):
+        raise ValueError(f"this generator makes videos (NTHWC): --out must end in "
+                         f"{' or '.join(VIDEO_SUFFIXES)}, got {out!r}")
     path = save_video_grid(images, out) if video else save_image_grid(images, out)
     print(f"wrote {os.path.abspath(path)}")
 

@@ -8,8 +8,11 @@ Names:
                     splits train (8,000 clips) / test (1,000): uint8 NTHWC
   'emoji'           Noto Color Emoji, 64x64x3, no labels (Debian `fonts-noto-color-emoji`)   zoo.data.emoji
                     splits train (3,534) / test (392) / all (both, 3,926: the few-shot FID reference)
+  'cvclips'         real footage of 3 OpenCV sample videos, clips 16x64x64x3 (Debian `opencv-doc`) zoo.data.opencv_clips
+                    at stride 8, label = source video; splits train (125) / test (12) / all (137): uint8 NTHWC
   'folder:<path>'   a folder of images, one subfolder per class or none                     zoo.data.folder
   'tfds:<name>'     any TFDS image dataset, e.g. 'tfds:cifar10' or offline 'tfds:zoo_fmnist' zoo.data.tfds_dataset
+                    or video dataset with `frames=`, e.g. load_arrays('tfds:ucf101', frames=16, resolution=64)
 Keyword arguments go to the loader (e.g. `resolution=`, `channels=`, `data_dir=`).
 """
 
@@ -21,6 +24,7 @@ from zoo.data import emoji as _emoji
 from zoo.data import fmnist as _fmnist
 from zoo.data import folder as _folder
 from zoo.data import mfmnist as _mfmnist
+from zoo.data import opencv_clips as _opencv_clips
 from zoo.data.class_names import class_names, label_ids
 from zoo.data.errors import DatasetNotFoundError, UnreadableImageError
 from zoo.data.emoji import load_emoji
@@ -28,7 +32,7 @@ from zoo.data.fmnist import load_fmnist
 from zoo.data.folder import load_image_folder
 from zoo.data.idx import read_idx, read_idx_shape
 
-NAMED = ("fmnist", *_fmnist.SUBSETS, "emoji", "mfmnist")
+NAMED = ("fmnist", *_fmnist.SUBSETS, "emoji", "mfmnist", "cvclips")
 PREFIXES = ("folder:", "tfds:")
 
 
@@ -50,6 +54,8 @@ def load_arrays(name: str, split: str = "train", **kwargs):
     kind, arg = parse_name(name)
     if kind == "mfmnist":
         return _mfmnist.load_mfmnist(split=split, **kwargs)
+    if kind == "cvclips":
+        return _opencv_clips.load_cvclips(split=split, **kwargs)
     if kind == "fmnist":
         return load_fmnist(split=split, percent=_fmnist_percent(arg), **kwargs)
     if kind == "emoji":
@@ -98,6 +104,15 @@ def _mfmnist_info(frames: int = _mfmnist.DEFAULT_FRAMES, resolution: int = _mfmn
             "channels": 1, "splits": list(counts), "num_examples": counts}
 
 
+def _cvclips_info(frames: int = _opencv_clips.DEFAULT_FRAMES, stride: int = _opencv_clips.DEFAULT_STRIDE,
+                  resolution=_opencv_clips.DEFAULT_RESOLUTION, directory: str | None = None) -> dict:
+    from zoo.data.resize import as_size
+
+    counts = _opencv_clips.num_examples(frames, stride, resolution, directory)  # decodes once, then cached
+    return {"num_classes": _opencv_clips.NUM_CLASSES, "resolution": [int(frames), *as_size(resolution)],
+            "channels": 3, "splits": list(counts), "num_examples": counts}
+
+
 def _folder_info(path: str, resolution=None, channels: int = 3) -> dict:
     from PIL import Image
 
@@ -126,6 +141,8 @@ def dataset_info(name: str, **kwargs) -> dict:
         return _emoji_info(**kwargs)
     if kind == "mfmnist":
         return _mfmnist_info(**kwargs)
+    if kind == "cvclips":
+        return _cvclips_info(**kwargs)
     if kind == "folder":
         return _folder_info(arg, **kwargs)
     from zoo.data.tfds_dataset import tfds_info

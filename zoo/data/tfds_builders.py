@@ -44,12 +44,14 @@ class LocalDatasetInfo(tfds.core.DatasetInfo):
 
 
 class LocalBuilder(tfds.core.GeneratorBasedBuilder, skip_registration=True):
-    """A builder whose `load(split)` reads local files; subclasses set `_info` and `load`."""
+    """A builder whose `load(split)` reads local files; subclasses set `_info` and `load`, and `FEATURE`, the
+    name of the feature that holds the arrays `load` returns ('image'; a video builder: 'video')."""
 
     VERSION = tfds.core.Version("1.0.0")
     RELEASE_NOTES = {"1.0.0": "First release."}
     BUILDER_CONFIGS = CONFIGS
     SPLITS = ("train", "test")
+    FEATURE = "image"
     # No URLs to check. Also skips TFDS's lookup of a checksums file beside the module, which in
     # tensorflow-datasets 4.9.10 imports the `importlib_resources` backport that Python >= 3.9 does not install.
     url_infos = None
@@ -71,7 +73,7 @@ class LocalBuilder(tfds.core.GeneratorBasedBuilder, skip_registration=True):
         images, labels = self.load(split)
         n = len(images) if self.builder_config.max_examples is None else self.builder_config.max_examples
         for i in range(min(n, len(images))):
-            example = {"image": images[i]}
+            example = {self.FEATURE: images[i]}
             if labels is not None:
                 example["label"] = int(labels[i])
             yield i, example
