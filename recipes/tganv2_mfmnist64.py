@@ -6,8 +6,8 @@ and every 2nd clip per level), one 3D ResNet discriminator per level, non-satura
 zero-centred gradient penalty on real clips summed over levels with lambda 0.5 (`levels_r1`), Adam lr 1e-4 with
 betas (0, 0.9) for G and for each discriminator, the learning rate decayed linearly to 0 over the run, n_dis 1.
 
-Deviations, for a 2-core CPU: preset `tganv2_64_small` (3 levels: 16x16x16, 32x32x8, 64x64x4; G 7.1M / D 5.4M
-parameters, the paper's UCF-101 preset has 88.0M / 116.1M), batch 16 (the paper uses 16 per GPU on 8 GPUs),
+Deviations, for a 2-core CPU: preset `tganv2_64_small` (3 levels: 16x16x16, 32x32x8, 64x64x4; G 1.9M / D 1.4M
+parameters; the paper's UCF-101 preset has 88.0M / 116.1M), batch 16 (the paper uses 16 per GPU on 8 GPUs),
 `steps` x 16 clips in all (the paper trains for 100k steps), and an EMA of G (decay 0.999 after step 500; the
 official code samples from G itself) for the published sampler. Keras' Adam epsilon is 1e-7 (official 1e-8).
 

@@ -14,11 +14,14 @@ from zoo.models.serialization import load_model_files, save_model_files
 
 
 def model_inputs(model, n: int = 2, image_shape=None, seed: int = 0) -> dict:
-    """Fixed keyword inputs of a generator (z, labels) or a discriminator (images of `image_shape`, labels)."""
+    """Fixed keyword inputs of a generator (z, labels) or a discriminator (images of `image_shape`, labels; a
+    list of shapes, a multi-level discriminator's: one batch per shape)."""
     rng = np.random.default_rng(seed)
     labels = (np.arange(n) % model.num_classes).astype(np.int32) if model.num_classes else None
     if hasattr(model, "latent_dim"):
         first = {"z": rng.standard_normal((n, model.latent_dim)).astype(np.float32)}
+    elif isinstance(image_shape, list):
+        first = {"images": [rng.uniform(-1, 1, (n, *shape)).astype(np.float32) for shape in image_shape]}
     else:
         first = {"images": rng.uniform(-1, 1, (n, *image_shape)).astype(np.float32)}
     return {**first, "labels": labels}

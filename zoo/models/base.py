@@ -55,6 +55,12 @@ class GANGenerator(keras.Model):
         raise NotImplementedError
 
     @property
+    def discriminator_shapes(self):
+        """What the family's discriminator is built for (`GANDiscriminator.build_for_inputs`): the sample shape
+        (H, W, C); a multi-level video family (TGANv2) gives one clip shape per level."""
+        return self.image_shape
+
+    @property
     def truncates_in_call(self) -> bool:
         """True when `call` takes a `truncation` argument (truncation inside the network, e.g. psi in w-space):
         `sample` then draws plain z and passes `truncation` to `call`. False: z-space truncation (`latents`)."""

@@ -15,7 +15,7 @@ import tensorflow as tf
 
 from zoo.data import load_arrays
 from zoo.data.pipeline import example_arrays, make_train_dataset
-from zoo.images import save_image_grid
+from zoo.images import save_image_grid, save_video_grid
 from zoo.models.serialization import load_model_files, save_model_files
 from zoo.provenance import git_commit, hardware
 from zoo.training.checkpoint import list_checkpoints, make_checkpoint, make_manager, record_checkpoint, restore_verified
@@ -25,6 +25,7 @@ from zoo.training.randomness import StepRandomness
 from zoo.training.recipe import TrainRecipe
 from zoo.training.strategy import get_strategy, is_chief
 from zoo.training.tasks import build_task
+from zoo.training.video_summary import video_summary
 from zoo.training.workdir_lock import WorkdirLock
 
 STATE_FILE = "train_state.json"
@@ -267,6 +268,12 @@ def _train_locked(recipe, workdir, strat, chief, *, steps, strategy, resume, ini
                 save_image_grid(grid, os.path.join(workdir, "samples", f"step_{step:07d}.png"))
             with writer.as_default(step=step):
                 tf.summary.image("ema_samples", grid[:16], max_outputs=16)
+            if hasattr(task, "preview_clips"):  # a video task: the same samples as an animated GIF grid
+                clips = task.preview_clips(8, recipe.run.seed)
+                if chief:
+                    save_video_grid(clips, os.path.join(workdir, "samples", f"step_{step:07d}.gif"), ncols=4)
+                with writer.as_default(step=step):
+                    video_summary("ema_clips", clips, step=step, max_outputs=8)
         if step % recipe.run.checkpoint_every == 0 or step == total:
             prefix = manager.save(checkpoint_number=step)
             if chief:

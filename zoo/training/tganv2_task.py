@@ -93,7 +93,7 @@ class TGANv2Task(Task):
                              f"{tuple(self.generator.image_shape)}; choose a preset / dataset that match")
         self.generator.build_for_inputs()
         self.ema_generator.build_for_inputs()
-        self.discriminator.build_for_inputs(self.generator.level_shapes())
+        self.discriminator.build_for_inputs(self.generator.discriminator_shapes)
         self.optimizers[GENERATOR].build(self.generator.trainable_variables)
         for k in range(self.levels):
             self.optimizers[level_optimizer_name(k)].build(self.discriminator.level(k).trainable_variables)

@@ -27,6 +27,15 @@ class VideoLevelDiscriminator(keras.layers.Layer):
                        for i, c in enumerate(self.channels)]
         self.linear = layers.Dense(1, name="linear")
 
+    def build(self, input_shape):
+        """Create every variable by an eager pass on one zero clip of `input_shape` (N, T, H, W, C) (faster
+        than Keras' symbolic trace of the 3D blocks)."""
+        x = keras.ops.zeros((1, *[int(s) for s in input_shape[1:]]))
+        for block in self.blocks:
+            x = block(x)
+        self.linear.build((None, int(x.shape[-1])))
+        self.built = True
+
     def features(self, x):
         """(N, channels[-1]): ReLU then the sum over (T, H, W) of the last block's output."""
         for block in self.blocks:
@@ -45,7 +54,7 @@ class TGANv2Discriminator(GANDiscriminator):
     """TGANv2's discriminators, one `VideoLevelDiscriminator` per level of the generator (Saito et al., IJCV
     2020, Sec. 3.3: D_k judges level k's clips; official `MultiResNetVideoDiscriminator`).
 
-    `call(clips)` takes the list of per-level clip batches [(N_k, T_k, H_k, W_k, C)] (what
+    `call(images)` takes the list of per-level clip batches [(N_k, T_k, H_k, W_k, C)] (what
     `TGANv2Generator.levels_forward` returns, and `real_levels` of a real batch) and returns the list of logits
     [(N_k,)]. Each level's weights are `level(k).trainable_variables`; the training task gives each its own
     optimizer. Unconditional.
@@ -67,13 +76,21 @@ class TGANv2Discriminator(GANDiscriminator):
     def level(self, k: int) -> VideoLevelDiscriminator:
         return self.level_discriminators[k]
 
-    def call(self, clips, labels=None, training=None):
+    def call(self, images, labels=None, training=None):
+        """[(N_k,)] logits of `images`, the list of per-level clip batches [(N_k, T_k, H_k, W_k, C)]."""
         if labels is not None:
             raise ValueError("TGANv2Discriminator is unconditional: labels must be None")
-        if not isinstance(clips, (list, tuple)) or len(clips) != self.levels:
+        if not isinstance(images, (list, tuple)) or len(images) != self.levels:
+            got = f"a list of {len(images)}" if isinstance(images, (list, tuple)) else type(images).__name__
             raise ValueError(f"TGANv2Discriminator expects a list of {self.levels} clip batches (one per level, "
-                             f"NTHWC), got {type(clips).__name__} of length {len(clips) if isinstance(clips, (list, tuple)) else '-'}")
-        return [d(x) for d, x in zip(self.level_discriminators, clips)]
+                             f"NTHWC), got {got}")
+        return [d(x) for d, x in zip(self.level_discriminators, images)]
+
+    def build(self, input_shape):
+        """Build each level for its clip shape ([(N_k, T_k, H_k, W_k, C)]) without a symbolic trace."""
+        for level, shape in zip(self.level_discriminators, input_shape):
+            level.build(shape)
+        self.built = True
 
     def build_for_inputs(self, level_shapes):
         """Create every variable by one call on a dummy clip per level; `level_shapes` = [(T_k, H_k, W_k, C)]."""

@@ -97,6 +97,11 @@ class TGANv2Generator(GANGenerator):
             out.append((self.frames // 2 ** k, r, r, self.image_channels))
         return out
 
+    @property
+    def discriminator_shapes(self) -> list:
+        """The level shapes (`level_shapes`): TGANv2's discriminator has one 3D network per level."""
+        return self.level_shapes()
+
     def level_batch(self, batch: int, level: int) -> int:
         """Clips level `level` renders for a minibatch of `batch` ([::2] per subsampling layer when
         `subsample_batch`)."""
@@ -104,12 +109,17 @@ class TGANv2Generator(GANGenerator):
             batch = (batch + 1) // 2
         return batch
 
+    def build(self, input_shape=None):
+        """Create every variable by an eager training-layout pass on one zero latent (every block and every
+        level's head), instead of Keras' symbolic trace of `call`, which is slow for 16 unrolled frames."""
+        if not all(layer.built for layer in (self.dense, self.clstm, *self.blocks, *self.head_convs)):
+            z = np.zeros((1, self.latent_dim), np.float32)
+            self.levels_forward(z, np.zeros((max(self.levels - 1, 1),), np.int32), training=False)
+        self.built = True
+
     def build_for_inputs(self):
-        """Create all variables: one inference call (ConvLSTM, every block, the last head) and one training-
-        layout call that also builds the heads of the lower levels."""
-        z = np.zeros((1, self.latent_dim), np.float32)
-        self(z, training=False)
-        self.levels_forward(z, np.zeros((max(self.levels - 1, 1),), np.int32), training=False)
+        """Create all variables (`build`) and run one inference call."""
+        self(np.zeros((1, self.latent_dim), np.float32), training=False)
         return self
 
     # ---- latents -----------------------------------------------------------------------------------------------
