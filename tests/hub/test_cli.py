@@ -79,8 +79,14 @@ def test_release_flags_of_the_few_shot_protocol():
     assert (args.num_real, args.floor_reference, args.floor_train, args.truncation_curve) == (
         "all", "emoji/test", None, (0.5, 0.7, 1.0))
     args = parser.parse_args(["release", "runs/x", "--recipe", "r.py", "--repo-id", "org/x"])
-    assert (args.num, args.num_real, args.reference, args.train, args.floor_reference) == (
-        10000, None, "fmnist/test", "fmnist/train", None)  # the shipped models' protocol
+    assert (args.num, args.num_real, args.reference, args.train, args.floor_reference, args.frame_step) == (
+        None, None, None, None, None, None)  # chosen by the generator's kind (zoo.cli.release.defaults):
+    from zoo.cli.release import defaults
+
+    assert defaults("image", "emoji") == {"num": 10000, "reference": "fmnist/test", "train": "fmnist/train"}
+    assert defaults("video", "mfmnist") == {"num": 250, "reference": "mfmnist/test", "train": "mfmnist/train",
+                                            "frame_step": 5}  # the shipped models' protocol; video clips
+    assert parser.parse_args(["release", "x", "--recipe", "r", "--repo-id", "o/x", "--frame-step", "4"]).frame_step == 4
     assert parser.parse_args(["release", "x", "--recipe", "r", "--repo-id", "o/x", "--num-real", "392"]).num_real == 392
     with pytest.raises(SystemExit):
         parser.parse_args(["release", "x", "--recipe", "r", "--repo-id", "o/x", "--num-real", "some"])

@@ -1,6 +1,7 @@
 """Every model folder shipped in `weights_manifest/`: schema, sha256 of every file, golden slice through
 `zoo.load`, through `keras.saving.load_model(folder)` and through `keras.saving.load_model("hf://ORG/NAME")`
-from an offline Hugging Face cache, and packaging."""
+from an offline Hugging Face cache, and packaging. Image (NHWC) and video (NTHWC) generators alike: the golden
+z is the model's own `latents` and the window is taken on the last three axes but one."""
 
 import configparser
 import json
@@ -15,7 +16,6 @@ from tests.hub.hf_cache import make_hf_cache
 from zoo.hub.load import load, verify_files
 from zoo.hub.publish import golden_labels, golden_window, upload_patterns
 from zoo.hub.registry import INSTALLED_SUBDIR, read_manifest
-from zoo.models.latents import sample_latents
 from zoo.models.parts import PARTS, part_subdir
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -54,7 +54,7 @@ def test_shipped_golden_slice(name, monkeypatch):
     monkeypatch.delenv("ZOO_WEIGHTS_DIR", raising=False)
     g = load(name)
     golden = g.manifest["golden"]
-    z = sample_latents(golden["num"], g.latent_dim, seed=golden["seed"])
+    z = g.latents(golden["num"], seed=golden["seed"])
     window = golden_window(g(z, labels=golden_labels(g, golden["num"]), training=False))
     np.testing.assert_allclose(window, np.asarray(golden["slice"]), atol=golden["atol"])
 
@@ -79,8 +79,8 @@ for path, golden in json.loads(sys.argv[1]).items():
     z = g.latents(golden["num"], seed=golden["seed"])
     labels = None if golden.get("labels") is None else np.asarray(golden["labels"], np.int32)
     x = np.asarray(g(z, labels=labels, training=False))
-    c = x.shape[1] // 2 - 2
-    out[path] = {"class": type(g).__name__, "window": x[:, c:c + 4, c:c + 4, :1].astype(float).tolist()}
+    y, c = x.shape[-3] // 2 - 2, x.shape[-2] // 2 - 2  # NHWC or NTHWC (video): the centre of every frame
+    out[path] = {"class": type(g).__name__, "window": x[..., y:y + 4, c:c + 4, :1].astype(float).tolist()}
 print(json.dumps(out))
 """
 REVISION = "0123456789abcdef0123456789abcdef01234567"

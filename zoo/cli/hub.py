@@ -29,19 +29,25 @@ def add_subcommands(subparsers) -> None:
     p.add_argument("--token", help="Hub token (default: HF_TOKEN or the `huggingface-cli login` one)")
     p.set_defaults(func=run_publish)
 
-    p = subparsers.add_parser("release", help="measure a finished run (FID/KID + floor) and write "
-                                              "weights_manifest/<name>/ (manifest, card, samples, golden)")
+    p = subparsers.add_parser("release", help="measure a finished run (FID/KID + floor; video: per-frame FID/KID "
+                                              "and ZVD + floors) and write weights_manifest/<name>/ (manifest, "
+                                              "card, samples, golden; $ZOO_WEIGHTS_DIR/<name>/ if set)")
     p.add_argument("workdir", metavar="WORKDIR", help="a finished `zoo train` work dir")
     p.add_argument("--recipe", required=True, help="the recipe file the run used")
     p.add_argument("--repo-id", required=True, help="ORG/NAME on the Hub it will be published to")
     p.add_argument("--license", default="apache-2.0")
-    p.add_argument("--num", type=int, default=10000, help="generated images for FID/KID (default 10000)")
-    p.add_argument("--reference", default="fmnist/test", help="real reference split (default fmnist/test)")
+    p.add_argument("--num", type=int, help="generated images for FID/KID (default 10000); video: generated clips, "
+                                          "and real clips of each set (default 250)")
+    p.add_argument("--reference", help="real reference split (default fmnist/test; video: the run's dataset's "
+                                       "test split, mfmnist/test)")
     p.add_argument("--num-real", type=parse_num_real, metavar="N|all",
                    help="real reference images: the first N, or all of the split (default: --num)")
-    p.add_argument("--train", default="fmnist/train",
+    p.add_argument("--train",
                    help="real split of the floor: as many of its images as the figure's real ones (default "
-                        "fmnist/train)")
+                        "fmnist/train; video: the run's dataset's train split, mfmnist/train)")
+    p.add_argument("--frame-step", type=int, metavar="K",
+                   help="video: per-frame FID/KID on frames 0, K, 2K, ... of every clip (default 5: frames 0, 5, "
+                        "10, 15 of 16)")
     p.add_argument("--floor-reference", metavar="DATASET/SPLIT",
                    help="few-shot floor: the metric between this whole split and as many --floor-train images, "
                         "one floor for every figure (e.g. emoji/test; default: the floor at each figure's n)")
@@ -160,5 +166,6 @@ def run_release(args) -> None:
                        batch_size=args.batch_size, overwrite=args.overwrite, command=command,
                        git_commit=args.git_commit, truncations=args.truncation_curve,
                        curve_num=args.curve_num, train_command=args.train_command, num_real=args.num_real,
-                       floor_reference=args.floor_reference, floor_train=args.floor_train)
+                       floor_reference=args.floor_reference, floor_train=args.floor_train,
+                       frame_step=args.frame_step)
     print(json.dumps({"name": manifest["name"], "metrics": manifest["metrics"]}, indent=2))

@@ -15,6 +15,22 @@ n and images in `floor_num` / `floor_reference`):
   emoji/all --num-real all`: 3,926 images), as few-shot papers report; the floor is the metric between the whole
   `floor_reference` split and as many `floor_train` images (`emoji/test` (392) vs 392 `emoji/train` images):
   one floor at n = the size of the floor reference, the same for every figure.
+
+A video generator (`output_kind` "video", e.g. TGANv2 on moving Fashion-MNIST) gets the video metrics of
+`zoo.metrics.video_distance` instead (`measure_video`), from `num` clips (default 250) against the first `num`
+clips of the reference split (default: the run's dataset's test split, `mfmnist/test`):
+- per-frame FID and KID: frames 0, k, 2k, ... (`frame_step` k, default 5: frames 0, 5, 10, 15 of a 16-frame
+  clip, i.e. 1,000 frames per set at 250 clips, from the first frame to the last) through the FID Inception network;
+- ZVD (zoo's video Frechet distance on zoo-mfmnist-c3d features; not FVD) and its KID, on whole clips;
+each with its floor at the same n: `num` clips of the train split (the first `num` of `RandomState(seed).permutation`)
+against the same reference clips (`zoo.metrics.video_distance.video_real_floors`), their frames at the same
+`frame_step`. Every set of features is extracted once. No truncation curve (TGANv2 has no truncation), no
+per-class or style-mixing grid; the card shows the animated `samples.gif`.
+
+Defaults (`defaults`): images 10,000 samples against fmnist/test, floor fmnist/train; videos 250 clips,
+frame step 5, against `<dataset>/test`, floor `<dataset>/train`. Time (2 CPU cores, another run training
+beside it): per-frame FID costs ~8 Inception images/s, so the video defaults (3 x 1,000 frames) take ~7 minutes
+of Inception plus sampling, the ZVD network (~100 clips/s) and two 2048-d matrix square roots.
 """
 
 from __future__ import annotations
@@ -26,6 +42,18 @@ import time
 import numpy as np
 
 ALL = "all"  # num_real: the whole reference split
+IMAGE_DEFAULTS = {"num": 10000, "reference": "fmnist/test", "train": "fmnist/train"}
+VIDEO_NUM, VIDEO_FRAME_STEP = 250, 5  # 250 clips x frames 0, 5, 10, 15 = 1,000 Inception images per set
+
+
+def defaults(output_kind: str, dataset: str) -> dict:
+    """{'num', 'reference', 'train'[, 'frame_step']} of `release` for a generator of `output_kind` trained on
+    `dataset`: images 10,000 samples against fmnist/test (the shipped models' protocol), videos 250 clips
+    against the dataset's own test split, frames every `VIDEO_FRAME_STEP`."""
+    if output_kind == "video":
+        return {"num": VIDEO_NUM, "reference": f"{dataset}/test", "train": f"{dataset}/train",
+                "frame_step": VIDEO_FRAME_STEP}
+    return dict(IMAGE_DEFAULTS)
 
 
 def check_num_real(num_real):
@@ -135,15 +163,109 @@ def measure(generator, *, num: int, reference: str, train: str, seed: int = 0, b
     return entries
 
 
-def release(workdir: str, *, recipe_path: str, repo_id: str, license: str, num: int, reference: str, train: str,
-            seed: int = 0, batch_size: int | None = None, overwrite: bool = False, command: str | None = None,
-            git_commit: str | None = None, truncations=(), curve_num: int | None = None,
-            train_command: str | None = None, num_real: int | str | None = None, floor_reference: str | None = None,
-            floor_train: str | None = None) -> dict:
+def measure_video(generator, *, num: int, reference: str, train: str, seed: int = 0,
+                  frame_step: int = VIDEO_FRAME_STEP, batch_size: int | None = None, progress: bool = True,
+                  command: str | None = None, frame_extractor=None, video_extractor=None) -> list[dict]:
+    """[per_frame_fid, per_frame_kid, zvd, zvd_kid] entries in manifest form, each with its floor at the same n,
+    for a video generator (uint8 NTHWC samples); see the module docstring. The values are those of
+    `zoo.metrics.video_distance.video_metrics(fake, reference_clips(num), frame_step=...)` and its floors those
+    of `video_real_floors(num, frame_step=...)`, computed from one feature pass per set of clips.
+
+    Args:
+        num: generated clips, and real clips of each side of the floor.
+        reference: the real clips, 'mfmnist/<split>' (the first `num`).
+        train: the floor's other side, 'mfmnist/<split>' (the first `num` of `RandomState(seed).permutation`).
+        seed: sampling seed, train-clip permutation and KID subsets.
+        frame_step: the per-frame metrics use frames 0, frame_step, 2 frame_step, ... of every clip.
+        batch_size: Inception batch size (None: the fastest measured).
+        frame_extractor, video_extractor: the feature networks (default: the FID Inception network,
+            `zoo.metrics.evaluate.make_extractor`, and `zoo.metrics.video_features.ZooVideoFeatures()`).
+    """
+    from zoo.metrics.evaluate import make_extractor, sample_labels
+    from zoo.metrics.features import InceptionFeatures, extract_features
+    from zoo.metrics.fid_weights import FEATURE_EXTRACTOR
+    from zoo.metrics.reference_stats import parse_reference
+    from zoo.metrics.resize import DEFAULT_RESIZE
+    from zoo.metrics.video_distance import ZVD_NOTE, clip_frames, feature_distances, reference_clips
+    from zoo.provenance import hardware
+
+    splits = {}
+    for role, where in (("reference", reference), ("train", train)):
+        dataset, splits[role] = parse_reference(where)
+        if dataset != "mfmnist":
+            raise ValueError(f"{role} {where!r}: the video metrics take moving Fashion-MNIST clips "
+                             f"(zoo.metrics.video_distance.reference_clips); expected 'mfmnist/<split>'")
+    if int(frame_step) < 1:
+        raise ValueError(f"frame_step must be >= 1, got {frame_step}")
+    num, frame_step = int(num), int(frame_step)
+    # the real clips first: a wrong n fails before minutes of sampling
+    real = reference_clips(num, splits["reference"])
+    floor_fake = reference_clips(num, splits["train"], permutation_seed=seed)
+    start = time.perf_counter()
+    fake = np.asarray(generator.sample(num, seed=seed, labels=sample_labels(num, generator.num_classes, seed)))
+    sampling = time.perf_counter() - start
+    if fake.shape[1:] != real.shape[1:]:
+        raise ValueError(f"the generator makes clips of shape {fake.shape[1:]}, the {reference} clips are "
+                         f"{real.shape[1:]}; expected the same (T, H, W, C)")
+    where = hardware()
+    floor_description = f"{train} (n={num}, permutation seed {seed}) vs {reference} (n={num})"
+
+    def entries(names, features, extractor_name, started, **extra):
+        """The two entries (Frechet distance, KID) of one feature network, with their floors; `seconds`: the
+        sampling plus this network's features of the three sets and the maths since `started`."""
+        real_f, fake_f, floor_f = features
+        values = feature_distances(real_f, fake_f, seed)
+        floor = feature_distances(real_f, floor_f, seed)
+        seconds = round(sampling + time.perf_counter() - started, 1)
+        out = []
+        for name, key, std in zip(names, ("value", "kid"), (None, "kid_std")):
+            entry = {"name": name, "value": float(values[key]), "num_fake": num, "reference": reference,
+                     "num_real": num, "feature_extractor": extractor_name, "weights": "ema", "truncation": None,
+                     "seed": int(seed), "floor": float(floor[key]), "floor_num": num,
+                     "floor_reference": floor_description, "seconds": seconds, "hardware": where,
+                     **extra}
+            if std:
+                entry["std"] = float(values[std])
+            if command:
+                entry["command"] = command
+            out.append(entry)
+        return out
+
+    start = time.perf_counter()
+    frame_extractor = frame_extractor or make_extractor(batch_size, DEFAULT_RESIZE)
+    frames = [clip_frames(clips, frame_step) for clips in (real, fake, floor_fake)]
+    features = [extract_features(f, frame_extractor, progress=progress, desc=f"frames {what}")
+                for f, what in zip(frames, ("real", "generated", "floor (train)"))]
+    frame_network = FEATURE_EXTRACTOR if isinstance(frame_extractor, InceptionFeatures) else getattr(
+        frame_extractor, "name", type(frame_extractor).__name__)  # as zoo.metrics.video_distance.per_frame_fid
+    per_frame = entries(("per_frame_fid", "per_frame_kid"), features, frame_network, start,
+                        num_fake_frames=len(frames[1]),
+                        num_real_frames=len(frames[0]), frame_step=frame_step, resize=frame_extractor.resize)
+    start = time.perf_counter()
+    if video_extractor is None:
+        from zoo.metrics.video_features import ZooVideoFeatures
+
+        video_extractor = ZooVideoFeatures()
+    features = [video_extractor(clips) for clips in (real, fake, floor_fake)]
+    zvd = entries(("zvd", "zvd_kid"), features, video_extractor.name, start, notes=ZVD_NOTE)
+    return per_frame + zvd
+
+
+def release(workdir: str, *, recipe_path: str, repo_id: str, license: str, num: int | None = None,
+            reference: str | None = None, train: str | None = None, seed: int = 0, batch_size: int | None = None,
+            overwrite: bool = False, command: str | None = None, git_commit: str | None = None, truncations=(),
+            curve_num: int | None = None, train_command: str | None = None, num_real: int | str | None = None,
+            floor_reference: str | None = None, floor_train: str | None = None,
+            frame_step: int | None = None) -> dict:
     """Measure `workdir`'s exported EMA generator and write its published folder; returns the manifest.
 
-    `num`, `reference`, `train`, `seed`, `truncations`, `curve_num`, `num_real`, `floor_reference` and
-    `floor_train` are those of `measure`.
+    An image generator: `num`, `reference`, `train`, `seed`, `truncations`, `curve_num`, `num_real`,
+    `floor_reference` and `floor_train` are those of `measure`. A video generator: `num`, `reference`, `train`,
+    `seed` and `frame_step` are those of `measure_video`; the image-only options are refused. None takes the
+    default of the generator's kind (`defaults`).
+
+    The folder is `<weights dir>/<recipe name>/`, the weights dir being `$ZOO_WEIGHTS_DIR` if set, else the
+    checkout's `weights_manifest/` (`zoo.hub.registry.weights_dir`).
 
     `command` (this release command) is stored with each metric; `git_commit` is the commit the run was
     trained at (default: the one `zoo train` recorded in train_state.json, else HEAD); `train_command` the
@@ -153,17 +275,38 @@ def release(workdir: str, *, recipe_path: str, repo_id: str, license: str, num: 
     from zoo.cli.support import resolve_generator
     from zoo.data import dataset_info
     from zoo.hub.publish import folder_from_workdir
-
+    from zoo.hub.registry import weights_dir
     from zoo.training.recipe import data_section
 
     with open(os.path.join(workdir, "recipe.json")) as f:
-        recipe = data_section(json.load(f))
+        full_recipe = json.load(f)
+    recipe = data_section(full_recipe)
     with open(os.path.join(workdir, "train_state.json")) as f:
         state = json.load(f)
+    folder = os.path.join(weights_dir(), full_recipe["name"])
+    if os.path.exists(folder) and not overwrite:  # before minutes of measuring
+        raise FileExistsError(f"{folder} already exists; pass overwrite=True (--overwrite) to replace it")
     generator = resolve_generator(workdir)
-    metrics = measure(generator, num=num, reference=reference, train=train, seed=seed, batch_size=batch_size,
-                      command=command, truncations=truncations, curve_num=curve_num, num_real=num_real,
-                      floor_reference=floor_reference, floor_train=floor_train)
+    given = {k: v for k, v in {"num": num, "reference": reference, "train": train}.items() if v is not None}
+    chosen = {**defaults(generator.output_kind, recipe["dataset"]), **given}
+    if generator.output_kind == "video":
+        image_only = {"truncations": truncations, "curve_num": curve_num, "num_real": num_real,
+                      "floor_reference": floor_reference, "floor_train": floor_train}
+        refused = sorted(k for k, v in image_only.items() if v)
+        if refused:
+            raise ValueError(f"{', '.join(refused)}: image-generator options; a video generator is measured on "
+                             f"num clips against as many reference clips, its floor at the same n, and has no "
+                             f"truncation curve")
+        if frame_step is not None:
+            chosen["frame_step"] = frame_step
+        metrics = measure_video(generator, seed=seed, batch_size=batch_size, command=command, **chosen)
+    else:
+        if frame_step is not None:
+            raise ValueError(f"frame_step ({frame_step}) is for video generators; {workdir} holds an image "
+                             f"generator")
+        metrics = measure(generator, seed=seed, batch_size=batch_size, command=command, truncations=truncations,
+                          curve_num=curve_num, num_real=num_real, floor_reference=floor_reference,
+                          floor_train=floor_train, **chosen)
     info = dataset_info(recipe["dataset"])
     return folder_from_workdir(workdir, recipe_path=recipe_path, license=license, repo_id=repo_id,
                                num_examples=int(info["num_examples"][recipe["split"]]), metrics=metrics,

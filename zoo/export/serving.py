@@ -18,7 +18,11 @@ input is typed and shaped: a wrong dtype or shape is refused at call time.
   i.e. `truncates_in_call` False): the truncation trick on the server, z = `latents_tf(num, seed,
   truncation)`: by default z drawn as in `sample`, then every |z| > truncation redrawn (stateless, seed
   folded with the round) until all lie in [-truncation, truncation] (Brock et al. 2019, Sec. 3.1);
-  truncation must be > 0.
+  truncation must be > 0. Not exported for a family without truncation, whose `latents` refuses one (TGANv2:
+  z ~ U(-1, 1); its `sample` and `serving_default` are the whole interface).
+
+A video generator (`output_kind` "video", e.g. TGANv2) gives clips uint8 `[N, T, H, W, C]` in every signature,
+with the z of its own `latents_tf` in the seed-driven ones (U(-1, 1) for TGANv2).
 
 uint8 conversion is `zoo.images.to_uint8` written in TF ops: `clip(round_half_to_even((x + 1) * 127.5), 0, 255)`
 in float32, bit-identical to the NumPy version for the same float input.
@@ -38,6 +42,19 @@ def to_uint8_tf(x: tf.Tensor) -> tf.Tensor:
     """`zoo.images.to_uint8` in TF ops: [-1, 1] float -> uint8; tf.round rounds half to even like np.rint."""
     x = tf.cast(x, tf.float32)
     return tf.cast(tf.clip_by_value(tf.round((x + 1.0) * 127.5), 0.0, 255.0), tf.uint8)
+
+
+def truncates_latents(generator) -> bool:
+    """True when the family truncates z (`latents(..., truncation=t)` accepts t); False when it declares
+    `truncation_space = "none"` or its `latents` refuses any truncation with a ValueError (TGANv2's uniform z has
+    no truncation trick)."""
+    if getattr(type(generator), "truncation_space", None) == "none":
+        return False
+    try:
+        generator.latents(1, seed=0, truncation=1.0)
+    except ValueError:
+        return False
+    return True
 
 
 class ServingModule(tf.Module):
@@ -66,7 +83,7 @@ class ServingModule(tf.Module):
         self.truncation = bool(generator.truncates_in_call)
         self.serving_default = tf.function(self._serving_fn(), input_signature=self._specs(z=True), autograph=False)
         self.sample = tf.function(self._sample_fn(), input_signature=self._specs(z=False), autograph=False)
-        if not self.truncation:
+        if not self.truncation and truncates_latents(generator):
             specs = self._specs(z=False) + [tf.TensorSpec([], tf.float32, name="truncation")]
             self.sample_truncated = tf.function(self._sample_truncated_fn(), input_signature=specs,
                                                 autograph=False)

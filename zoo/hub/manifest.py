@@ -22,17 +22,25 @@ Decisions the design left open, written down here:
   The floor is at the figure's n (`num_real`) by default, or one fixed pair for few-shot data sets (emoji: test
   vs as many train images, n = 392; `zoo.cli.release`). Manifests written before `floor_num` existed have the
   floor at the figure's n.
+- Metrics of a video generator (`zoo.cli.release.measure_video`): `per_frame_fid` / `per_frame_kid` (FID / KID
+  of frames through the FID Inception network) and `zvd` / `zvd_kid` (zoo's video Frechet distance and its KID
+  on zoo-mfmnist-c3d features; not FVD, said in `notes`). Their n (`num_fake`, `num_real`, `floor_num`) count
+  clips; the per-frame ones add `num_fake_frames`, `num_real_frames` and `frame_step` (frames 0, k, 2k, ... of
+  every clip, the floor's too). Any metric may say how long it took (`seconds`) and on what (`hardware`).
 - `truncation_space` (optional; absent means "z") says what a metric's `truncation` and `g.sample(...,
   truncation=t)` mean: "z" (z from a normal truncated at +-t, the truncation trick), "w" (psi in w-space:
-  w_avg + psi (w - w_avg), StyleGAN2) or "call" (another truncation inside the generator's `call`); written by
+  w_avg + psi (w - w_avg), StyleGAN2), "call" (another truncation inside the generator's `call`) or "none"
+  (the family has no truncation and refuses one, e.g. TGANv2's z ~ U(-1, 1)); written by
   `zoo.hub.publish.write_manifest` from the generator (`zoo.hub.publish.truncation_space`).
 - `sparsity` (optional; present iff `files` lists `masks.h5`, i.e. the model is a lottery ticket), with
   `scope` (optional) saying which weights the masks cover (`zoo.models.parts.MASKS_SCOPE`):
   `{"generator": s, "discriminator": s}` (discriminator only when it ships), s = the fraction of the
   network's prunable weights (conv / dense kernels, `zoo.training.pruning`) that are pruned, in [0, 1).
 - `golden` is `{seed, num, slice, atol}` (+ `labels` for class-conditional generators): `slice` holds the
-  float outputs the centre 4x4 window (first channel) of `g(z, labels, training=False)` (see `zoo.hub.publish.golden_slice`) for
-  `z = zoo.models.latents.sample_latents(num, latent_dim, seed)`.
+  float outputs of the centre 4x4 window (first channel; video: of every frame) of `g(z, labels,
+  training=False)` (see `zoo.hub.publish.golden_slice`) for `z = g.latents(num, seed=seed)`, the z of
+  `g.sample(num, seed=seed)` (`zoo.models.latents.sample_latents(num, latent_dim, seed)` for the families
+  that draw z from a normal; U(-1, 1) for TGANv2).
 """
 
 from __future__ import annotations
@@ -51,7 +59,7 @@ REQUIRED_FILES = part_files(GENERATOR)  # the sampler: config.json, model.weight
 # documentation files that may sit in a folder without being listed in `files`
 UNLISTED_FILES = (MANIFEST_FILE, "README.md", "samples.png", "samples.gif", "classes.png", *STYLE_MIXING_FILES,
                   ".gitattributes")
-TRUNCATION_SPACES = ("z", "w", "call")  # see the module docstring
+TRUNCATION_SPACES = ("z", "w", "call", "none")  # see the module docstring
 
 _WORD = r"[a-z0-9]+(?:_[a-z0-9]+)*"
 # <arch>-<dataset>-<res>[.<tag>]: sngan-fmnist-32, tganv2-mfmnist-16x64, biggan-fmnist10pct-32.lth_diffaug_advaug
@@ -230,7 +238,8 @@ def _hub(value, path):
 
 _METRIC_REQUIRED = ("name", "value", "num_fake", "reference", "num_real", "feature_extractor", "weights",
                     "truncation", "seed")
-_METRIC_OPTIONAL = ("floor", "floor_num", "floor_reference", "std", "resize", "split", "notes", "command")
+_METRIC_OPTIONAL = ("floor", "floor_num", "floor_reference", "std", "resize", "split", "notes", "command",
+                    "num_fake_frames", "num_real_frames", "frame_step", "seconds", "hardware")
 
 
 def _metrics(value, path):
@@ -253,7 +262,11 @@ def _metrics(value, path):
         if m.get("floor_num") is not None:
             _int(m["floor_num"], f"{where}.floor_num", minimum=1)
         _opt(_num)(m.get("std"), f"{where}.std")
-        for key in ("resize", "split", "notes", "floor_reference", "command"):
+        for key, minimum in (("num_fake_frames", 1), ("num_real_frames", 1), ("frame_step", 1)):
+            if m.get(key) is not None:
+                _int(m[key], f"{where}.{key}", minimum=minimum)
+        _opt(_num)(m.get("seconds"), f"{where}.seconds")
+        for key in ("resize", "split", "notes", "floor_reference", "command", "hardware"):
             _opt(_str)(m.get(key), f"{where}.{key}")
 
 
@@ -298,7 +311,7 @@ def _sparsity(value, path):
 def _truncation_space(value, path):
     if value not in TRUNCATION_SPACES:
         _fail(path, value, f"one of {list(TRUNCATION_SPACES)} (z-space truncation trick, psi in w-space, "
-                           f"another truncation inside the generator's call)")
+                           f"another truncation inside the generator's call, no truncation)")
 
 
 def _versions(value, path):

@@ -21,7 +21,14 @@ from zoo.models.parts import DISCRIMINATOR, GENERATOR, MASKS_FILE, PARTS, part_f
 LIBRARY_TAGS = ["zoo", "gan", "tensorflow", "keras"]
 PIPELINE_TAG = "unconditional-image-generation"
 SAMPLES_NUM, SAMPLES_SEED = 64, 0  # the grid of zoo.hub.publish.write_samples
-SAMPLES_CAPTION = f"{SAMPLES_NUM} samples, seed {SAMPLES_SEED}: `zoo sample {{name}} --num {SAMPLES_NUM} --seed {SAMPLES_SEED}`"
+SAMPLES_CAPTION = (f"{SAMPLES_NUM} samples, seed {SAMPLES_SEED}: "
+                   f"`zoo sample {{name}} --num {SAMPLES_NUM} --seed {SAMPLES_SEED}{{out}}`")
+SAMPLES_FILES = ("samples.png", "samples.gif")  # zoo.hub.publish.write_samples: images, videos
+
+
+def is_video(manifest: dict) -> bool:
+    """A video generator's manifest: resolution [T, H, W]."""
+    return len(manifest["resolution"]) == 3
 
 
 def card_metadata(manifest: dict) -> dict:
@@ -29,7 +36,7 @@ def card_metadata(manifest: dict) -> dict:
     tags = [*LIBRARY_TAGS, parse_name(manifest["name"])["arch"]]
     if manifest["config"].get("num_classes"):
         tags.append("class-conditional")
-    if len(manifest["resolution"]) == 3:
+    if is_video(manifest):
         tags.append("video-generation")
     return {"library_name": "keras", "license": manifest["license"].lower(), "tags": tags,
             "datasets": [manifest["dataset"]["name"]], "pipeline_tag": PIPELINE_TAG}
@@ -64,6 +71,7 @@ TRUNCATION = {
     "w": ("truncation psi", "w-space truncation: every w is moved towards the average w, w_avg + psi (w - w_avg) "
           "(Karras et al. 2019); psi = 1 is no truncation", "Smaller psi trades variety for fidelity."),
     "call": ("truncation", "the generator's own truncation, applied inside the network", ""),
+    "none": ("truncation", "none: this family has no truncation, and `truncation` must be None", ""),
 }
 
 
@@ -72,60 +80,116 @@ def truncation_space(manifest: dict) -> str:
     return manifest.get("truncation_space") or "z"
 
 
-def _floor(m: dict) -> str:
+def _floor(m: dict, unit: str = "") -> str:
     if m.get("floor") is None:
         return "-"
     n = m.get("floor_num")
-    return f"{_fmt(m['floor'])} (n={_fmt(int(n))})" if n is not None else f"{_fmt(m['floor'])} (same n)"
+    return f"{_fmt(m['floor'])} (n={_fmt(int(n))}{unit})" if n is not None else f"{_fmt(m['floor'])} (same n)"
 
 
-def metrics_table(metrics: list, space: str = "z") -> str:
+def _count(m: dict, side: str, video: bool) -> str:
+    """n of one side of a metric ("fake" / "real"): images, or clips (and frames) for a video generator."""
+    n = _fmt(int(m[f"num_{side}"]))
+    frames = m.get(f"num_{side}_frames")
+    if frames is not None:
+        return f"{n} clips, {_fmt(int(frames))} frames"
+    return f"{n} clips" if video else n
+
+
+def _grouped(metrics: list, key: str) -> dict:
+    """{value of `key`: [metric names]} for the metrics that have `key`, in the metrics' order."""
+    out = {}
+    for m in metrics:
+        if m.get(key) is not None:
+            out.setdefault(m[key], []).append(m["name"])
+    return out
+
+
+def metrics_table(metrics: list, space: str = "z", video: bool = False) -> str:
     """Markdown table of the manifest's metrics: value, n, reference split, floor and its n, extractor, seed;
-    `space` is the manifest's `truncation_space` (names the truncation column)."""
+    `space` is the manifest's `truncation_space` (names the truncation column; no column for "none");
+    `video`: a video generator's metrics (n in clips, and frames for the per-frame ones)."""
     if not metrics:
         return "No metrics measured yet.\n"
-    column = "psi" if space == "w" else "truncation"
-    rows = ["| metric | value | n fake | reference (n real) | real-data floor (n) | feature extractor "
-            f"| weights | {column} | seed |",
-            "|---|---|---|---|---|---|---|---|---|"]
+    column = {"w": "psi", "none": None}.get(space, "truncation")
+    head = ["metric", "value", "n fake", "reference (n real)", "real-data floor (n)", "feature extractor",
+            "weights", *([column] if column else []), "seed"]
+    rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for m in metrics:
         value = _fmt(m["value"]) + (f" ± {_fmt(m['std'])}" if m.get("std") is not None else "")
-        rows.append(f"| {m['name']} | {value} | {_fmt(m['num_fake'])} | {m['reference']} "
-                    f"({_fmt(m['num_real'])}) | {_floor(m)} | {m['feature_extractor']} | {m['weights']} "
-                    f"| {_fmt(m['truncation'])} | {m['seed']} |")
-    notes = [f"- {m['name']}: {m['resize']}" for m in metrics if m.get("resize")]
+        cells = [m["name"], value, _count(m, "fake", video), f"{m['reference']} ({_count(m, 'real', video)})",
+                 _floor(m, " clips" if video else ""), m["feature_extractor"], m["weights"],
+                 *([_fmt(m["truncation"])] if column else []), str(m["seed"])]
+        rows.append("| " + " | ".join(cells) + " |")
     text = "\n".join(rows) + "\n"
-    text += ("\nThe floor is the same metric between two sets of real images, n images each (listed below; "
-             "\"same n\": the figure's n real images against as many training images): FID is biased upward at "
-             "small n, so compare a value with its floor, and a floor at a smaller n than its figure is higher than "
-             "the floor at the figure's n.\n")
+    unit = "clips" if video else "images"
+    text += (f"\nThe floor is the same metric between two sets of real {unit}, n {unit} each (listed below; "
+             f"\"same n\": the figure's n real {unit} against as many training {unit}): FID is biased upward at "
+             f"small n, so compare a value with its floor, and a floor at a smaller n than its figure is higher than "
+             f"the floor at the figure's n.\n")
+    steps = {}  # (frame step, frames per clip) -> names
+    for m in metrics:
+        if m.get("frame_step") is not None and m.get("num_fake_frames") is not None:
+            per_clip = int(m["num_fake_frames"]) // max(int(m["num_fake"]), 1)
+            steps.setdefault((int(m["frame_step"]), per_clip), []).append(m["name"])
+    if steps:
+        text += "\nFrames: " + "; ".join(
+            f"{', '.join(names)}: frames {', '.join(str(i * k) for i in range(per_clip))} of every clip (frame step "
+            f"{k}), of the generated, reference and floor clips alike" for (k, per_clip), names in steps.items()) + (
+            ". Frames of one clip are correlated: the effective n lies between the clips and the frames.\n")
+    resize = _grouped(metrics, "resize")
+    if resize:
+        text += "\nResizing to the feature extractor's input:\n" + "\n".join(
+            f"- {name}: {how}" for how, names in resize.items() for name in names) + "\n"
+    notes = _grouped(metrics, "notes")
     if notes:
-        text += "\nResizing to the feature extractor's input:\n" + "\n".join(notes) + "\n"
+        text += "\nNotes:\n" + "\n".join(f"- {', '.join(names)}: {note}" for note, names in notes.items()) + "\n"
     floors = sorted({m["floor_reference"] for m in metrics if m.get("floor_reference")})
     if floors:
-        text += "\nFloor images: " + "; ".join(floors) + ".\n"
+        text += f"\nFloor {unit}: " + "; ".join(floors) + ".\n"
+    timed = {}  # (seconds, hardware) -> names: the metrics of one pass (FID and KID) share their time
+    for m in metrics:
+        if m.get("seconds") is not None:
+            timed.setdefault((m["seconds"], m.get("hardware")), []).append(m["name"])
+    if timed:
+        machines = {hardware for _, hardware in timed}
+        one = machines.pop() if len(machines) == 1 else None
+        text += "\nTime to measure (sampling, features of the generated, reference and floor sets, maths)" + (
+            f" on {one}" if one else "") + ": " + "; ".join(
+            f"{', '.join(names)}: {_duration(seconds)}" + (f" on {hardware}" if hardware and not one else "")
+            for (seconds, hardware), names in timed.items()) + ".\n"
     commands = sorted({m["command"] for m in metrics if m.get("command")})
     if commands:
         text += "\nThese numbers were measured with:\n\n```bash\n" + "\n".join(commands) + "\n```\n"
-    text += ("\nAny single metric is re-measured with `zoo eval NAME --metric fid|kid --num N` (`--reference`, "
-             "`--truncation`).\n")
+    if video:
+        text += ("\nRe-measured in Python with `zoo.metrics.video_metrics(g.sample(n, seed=0), "
+                 "zoo.metrics.reference_clips(n), frame_step=k)` beside its floor `zoo.metrics.video_real_floors(n, "
+                 "frame_step=k)`.\n")
+    else:
+        text += ("\nAny single metric is re-measured with `zoo eval NAME --metric fid|kid --num N` (`--reference`, "
+                 "`--truncation`).\n")
     return text
 
 
 def usage(manifest: dict) -> str:
     name = manifest["name"]
     conditional = bool(manifest["config"].get("num_classes"))
-    video = len(manifest["resolution"]) == 3
+    video = is_video(manifest)
     sample = "g.sample(16, seed=0, labels=[3] * 16)" if conditional else "g.sample(16, seed=0)"
     save = 'zoo.save_video_grid(x, "grid.gif")' if video else 'zoo.save_image_grid(x, "grid.png")'
     cli_labels = " --labels 3" if conditional else ""
     out = "grid.gif" if video else "grid.png"
-    parameter, meaning, _ = TRUNCATION.get(truncation_space(manifest), TRUNCATION["call"])
+    space = truncation_space(manifest)
+    parameter, meaning, _ = TRUNCATION.get(space, TRUNCATION["call"])
+    if space == "none":
+        truncation = "Truncation: none; this family has no truncation (`truncation` must be None).\n\n"
+    else:
+        truncation = (f"Truncation: `g.sample(16, seed=0, truncation=t)` or `--truncation t`, with t the "
+                      f"{parameter} ({meaning}).\n\n")
     return (f"```python\nimport zoo\n\ng = zoo.load(\"{name}\")        # weights checked by sha256\n"
             f"x = {sample}   # uint8, {'NTHWC' if video else 'NHWC'}\n{save}\n```\n\n"
             f"or `zoo sample {name} --num 64 --seed 0{cli_labels} --out {out}`.\n\n"
-            f"Truncation: `g.sample(16, seed=0, truncation=t)` or `--truncation t`, with t the {parameter} "
-            f"({meaning}).\n\n"
+            f"{truncation}"
             f"Keras reads the folder too (`import zoo` registers the zoo classes; no sha256 checks this way):\n\n"
             f"```python\nimport keras\nimport zoo\n\n"
             f"g = keras.saving.load_model(\"hf://{manifest['hub']['repo_id']}\")   # or a local copy of the folder\n"
@@ -225,7 +289,8 @@ def make_model_card(manifest: dict, samples_png: str | None = "samples.png", cla
 
     Args:
         manifest: a validated manifest dict.
-        samples_png: file name of the sample grid inside the folder (None: no picture).
+        samples_png: file name of the sample grid inside the folder (None: no picture); an animated GIF for
+            video generators (`samples.gif`).
         classes_png: file name of the per-class grid (class-conditional models; None: none).
         style_mixing_pngs: {group: file name} of the style-mixing grids (`zoo.hub.style_mixing`; None: none).
 
@@ -243,7 +308,7 @@ def make_model_card(manifest: dict, samples_png: str | None = "samples.png", cla
         f"a generator of the zoo GAN model zoo (TensorFlow / Keras 3).\n\n",
     ]
     if samples_png:
-        caption = SAMPLES_CAPTION.format(name=m["name"])
+        caption = SAMPLES_CAPTION.format(name=m["name"], out=" --out samples.gif" if is_video(m) else "")
         if m["config"].get("num_classes"):
             caption += " with labels 0, 1, 2, ... cycling through the classes"
         parts.append(f"![samples]({samples_png})\n\n{caption}\n\n")
@@ -254,7 +319,7 @@ def make_model_card(manifest: dict, samples_png: str | None = "samples.png", cla
     space = truncation_space(m)
     parts += [
         "## Usage\n\n", usage(m), "\n",
-        "## Metrics\n\n", metrics_table(m["metrics"], space), truncation_note(m["metrics"], space), "\n",
+        "## Metrics\n\n", metrics_table(m["metrics"], space, is_video(m)), truncation_note(m["metrics"], space), "\n",
         "## Training\n\n", training(m), "\n",
         "## Files\n\n", files_layout(m), files_table(m),
         f"\nGolden check: seed {m['golden']['seed']}, {m['golden']['num']} samples, atol {m['golden']['atol']}. "
@@ -265,9 +330,11 @@ def make_model_card(manifest: dict, samples_png: str | None = "samples.png", cla
 
 def write_model_card(folder: str, manifest: dict, samples_png: str | None = "samples.png") -> str:
     """Write `<folder>/README.md` from `manifest`; the pictures (samples, per-class grid, style-mixing grids) are
-    linked only if they exist. Returns the path."""
+    linked only if they exist; the sample grid is `samples_png`, else the other of `SAMPLES_FILES` present
+    (`samples.gif` of a video generator). Returns the path."""
     if samples_png and not os.path.isfile(os.path.join(folder, samples_png)):
-        samples_png = None
+        present = [f for f in SAMPLES_FILES if os.path.isfile(os.path.join(folder, f))]
+        samples_png = present[0] if present and samples_png in SAMPLES_FILES else None
     classes_png = "classes.png" if os.path.isfile(os.path.join(folder, "classes.png")) else None
     mixing = {group: style_mixing.FILE_PATTERN.format(group=group) for group in style_mixing.STYLE_GROUPS}
     mixing = {g: f for g, f in mixing.items() if os.path.isfile(os.path.join(folder, f))}

@@ -61,10 +61,10 @@ def golden_labels(generator, num: int):
 
 
 def golden_slice(generator, seed: int = 0, num: int = 2) -> list:
-    """`golden_window(generator(z, labels, training=False))` as nested lists, z = `sample_latents(num, seed)`."""
-    from zoo.models.latents import sample_latents
-
-    z = sample_latents(num, generator.latent_dim, seed=seed)
+    """`golden_window(generator(z, labels, training=False))` as nested lists, z = `generator.latents(num, seed)`
+    (the z of `generator.sample(num, seed=seed)`: `sample_latents(num, latent_dim, seed)` for the families that
+    draw z from a normal, the family's own z otherwise, e.g. U(-1, 1) for TGANv2)."""
+    z = generator.latents(num, seed=seed)
     images = np.asarray(generator(z, labels=golden_labels(generator, num), training=False))
     window = golden_window(images)
     return window.astype(np.float64).tolist()
@@ -73,19 +73,24 @@ def golden_slice(generator, seed: int = 0, num: int = 2) -> list:
 def truncation_space(generator) -> str:
     """What `generator.sample(..., truncation=t)` truncates (the manifest's `truncation_space`): the class's own
     `truncation_space` attribute if it declares one; else "z" when the family truncates z (`truncates_in_call`
-    False: the truncation trick), "w" when it truncates inside `call` with a mapping network that truncates
-    towards its average w (psi in w-space, StyleGAN2), "call" for any other truncation inside `call`."""
+    False: the truncation trick), "none" when its `latents` refuses any truncation with a ValueError (TGANv2:
+    z ~ U(-1, 1)), "w" when it truncates inside `call` with a mapping network that truncates towards its
+    average w (psi in w-space, StyleGAN2), "call" for any other truncation inside `call`."""
     declared = getattr(type(generator), "truncation_space", None)
     if isinstance(declared, str):
         return declared
     if not generator.truncates_in_call:
+        try:
+            generator.latents(1, seed=0, truncation=1.0)
+        except ValueError:
+            return "none"
         return "z"
     return "w" if callable(getattr(getattr(generator, "mapping", None), "truncate", None)) else "call"
 
 
 def write_manifest(folder: str, *, dataset: dict, license: str, repo_id: str, recipe: dict,
                    metrics: list | tuple = (), name: str | None = None, golden_seed: int = 0, golden_num: int = 2,
-                   golden_atol: float = 1e-4, hub_revision: str | None = None) -> dict:
+                   golden_atol: float = 1e-4, hub_revision: str | None = None, generator=None) -> dict:
     """Write `<folder>/manifest.json` for the model saved in `folder`; returns the validated manifest.
 
     Filled in from the folder: architecture, config, resolution, params (trainable, generator), files
@@ -103,6 +108,7 @@ def write_manifest(folder: str, *, dataset: dict, license: str, repo_id: str, re
         name: the model name (default: the folder's name).
         golden_seed, golden_num, golden_atol: the fixed-seed reference slice checked by the tests.
         hub_revision: the uploaded commit, if already known (publish() records it).
+        generator: the generator saved in `folder`, if already loaded from it (default: loaded here).
 
     Example:
         >>> write_manifest("weights_manifest/sngan-fmnist-32", dataset={"name": "fmnist", "split": "train",
@@ -114,7 +120,7 @@ def write_manifest(folder: str, *, dataset: dict, license: str, repo_id: str, re
 
     name = name or os.path.basename(os.path.normpath(folder))
     spec = part_spec(folder, GENERATOR)
-    generator = load_model_files(folder, GENERATOR)
+    generator = generator or load_model_files(folder, GENERATOR)
     recipe = dict(recipe)
     if recipe.get("git_commit") is None:
         recipe["git_commit"] = git_commit()
@@ -326,6 +332,7 @@ def folder_from_workdir(workdir: str, *, recipe_path: str, license: str, repo_id
     """
     from zoo.hub.model_card import write_model_card
     from zoo.hub.registry import weights_dir
+    from zoo.models.serialization import load_model_files
 
     with open(os.path.join(workdir, "recipe.json")) as f:
         recipe = json.load(f)
@@ -342,15 +349,16 @@ def folder_from_workdir(workdir: str, *, recipe_path: str, license: str, repo_id
         shutil.rmtree(folder)
     os.makedirs(folder)
     copy_model_files(export, folder)
+    generator = load_model_files(folder, GENERATOR)  # once, for the manifest and every picture
     data = recipe.get("data", recipe)  # recipe.json's data section (flat in runs trained before 2026-11-30)
     manifest = write_manifest(
         folder, dataset={"name": data["dataset"], "split": data["split"], "num_examples": int(num_examples)},
         license=license, repo_id=repo_id, metrics=metrics,
         recipe={"path": recipe_path, "steps": int(state["step"]), "wall_clock_s": float(state["wall_clock_s"]),
                 "hardware": state.get("hardware", "unknown"), "command": command or state.get("command") or f"zoo train {recipe_path}",
-                "git_commit": git_commit})
-    write_samples(folder)
-    write_class_grid(folder)
-    write_style_mixing(folder)
+                "git_commit": git_commit}, generator=generator)
+    write_samples(folder, generator)
+    write_class_grid(folder, generator)
+    write_style_mixing(folder, generator)
     write_model_card(folder, manifest)
     return manifest

@@ -41,10 +41,9 @@ class ConvLSTMCell(keras.layers.Layer):
         self.conv_h.build((input_shape[0], h, w, self.channels))
 
     def zero_state(self, x):
-        """(h, c) zeros for an input batch x (N, H, W, C_in)."""
-        shape = keras.ops.concatenate([keras.ops.shape(x)[:3], [self.channels]], 0) \
-            if not all(isinstance(d, int) for d in x.shape) else (*x.shape[:3], self.channels)
-        zeros = keras.ops.zeros(shape, x.dtype)
+        """(h, c) zeros for an input batch x (N, H, W, C_in); N may be unknown (a graph traced for any batch,
+        e.g. the serving export's signatures)."""
+        zeros = keras.ops.zeros_like(x[..., :1]) + keras.ops.zeros((self.channels,), x.dtype)
         return zeros, zeros
 
     def call(self, x, state):

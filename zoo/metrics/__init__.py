@@ -7,6 +7,14 @@
 Pieces: `fid_weights` (locate + sha256-check the weights), `torch_archive` (restricted tensor unpickler),
 `fid_inception` (the Keras network), `resize`, `features` (batched extraction), `frechet` and `kid` (the maths),
 `reference_stats` (cached real statistics), `evaluate` (the public functions); `zoo eval` is in `zoo.cli.metrics`.
+
+Video generators (NTHWC clips of moving Fashion-MNIST), `video_distance` and `video_features`:
+
+    from zoo.metrics import reference_clips, video_metrics, video_real_floors
+    video_metrics(g.sample(250, seed=0), reference_clips(250), frame_step=5)   # per-frame FID / KID, ZVD
+    video_real_floors(250, frame_step=5)                                         # the same, real vs real
+
+ZVD is zoo's own video Frechet distance on its 3D CNN zoo-mfmnist-c3d, not FVD (`ZVD_NOTE`).
 TensorFlow-heavy modules are imported on first use.
 """
 
@@ -22,6 +30,15 @@ _LAZY = {
     "extract_features": "zoo.metrics.features",
     "fid_inception": "zoo.metrics.fid_inception",
     "FEATURE_EXTRACTOR": "zoo.metrics.fid_weights",
+    "video_metrics": "zoo.metrics.video_distance",
+    "video_real_floors": "zoo.metrics.video_distance",
+    "reference_clips": "zoo.metrics.video_distance",
+    "per_frame_fid": "zoo.metrics.video_distance",
+    "video_frechet_distance": "zoo.metrics.video_distance",
+    "clip_frames": "zoo.metrics.video_distance",
+    "ZVD_NOTE": "zoo.metrics.video_distance",
+    "ZooVideoFeatures": "zoo.metrics.video_features",
+    "VIDEO_FEATURE_EXTRACTOR": "zoo.metrics.video_features",
 }
 
 
