@@ -130,16 +130,18 @@ def test_levels_r1_without_task_gradients_runs_d_itself():
 
 
 def test_learning_rate_decays_linearly_to_zero_over_lr_decay_steps():
-    t = tiny_task(optimizers={"generator": load_recipe(RECIPE_PATH).optimizers["generator"].replace(lr_decay_steps=4),
-                              "discriminator": load_recipe(RECIPE_PATH).optimizers["discriminator"].replace(
-                                  lr_decay_steps=4)})
+    """The schedule on the optimizer's own update count: lr (1 - k / K) after k updates, 0 from K on."""
+    spec = load_recipe(RECIPE_PATH).optimizers["generator"].replace(lr_decay_steps=4)
+    t = tiny_task(optimizers={"generator": spec, "discriminator": spec})
     opt = t.optimizers["generator"]
     rates = []
-    for step in range(5):
+    for k in (0, 1, 2, 4, 6):
+        opt.iterations.assign(k)
         rates.append(float(opt.learning_rate))
-        if step < 4:
-            t.replica_step(_batch(seed=step), rng(step))
-    np.testing.assert_allclose(rates, [1e-4, 0.75e-4, 0.5e-4, 0.25e-4, 0.0], atol=1e-12)
+    np.testing.assert_allclose(rates, [1e-4, 0.75e-4, 0.5e-4, 0.0, 0.0], atol=1e-12)
+    t.replica_step(_batch(), rng(0))  # one real update moves the count (and so the rate) on
+    assert int(opt.iterations) == 7 and all(int(t.optimizers[level_optimizer_name(k)].iterations) == 1
+                                            for k in range(3))
 
 
 def test_video_diffaugment_draws_once_per_clip():
