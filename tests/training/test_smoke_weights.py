@@ -5,7 +5,8 @@ training-core refactor (`tests/training/data/smoke_weights.json`, written by `be
 The fast suite checks the richest path, class-conditional BigGAN with orthogonal regularization, DiffAugment
 and AdvAug (default strategy); `make test-slow` checks all 30 (MirroredStrategy and one-stage included). The
 StyleGAN2 recipes' digests were recorded when the family was added (commit 3d534f5: lazy R1 and path length,
-style mixing, noise, EMA by half-life within the 20 steps)."""
+style mixing, noise, EMA by half-life within the 20 steps); the TGANv2 recipe's when it was added (commit
+e56699c's code: three levels, the summed real gradient penalty, linear lr decay)."""
 
 import importlib.util
 import json

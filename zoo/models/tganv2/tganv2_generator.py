@@ -131,8 +131,10 @@ class TGANv2Generator(GANGenerator):
         return np.random.default_rng(int(seed)).uniform(-1.0, 1.0, (int(num), self.latent_dim)).astype(np.float32)
 
     def latents_tf(self, num, seed, truncation=None):
-        """`latents` in TF ops (the serving export): U(-1, 1) from the stateless seed [seed, 0]; `truncation` is
-        ignored (the export's truncated signature equals the plain one for this family)."""
+        """`latents` in TF ops (the serving export's seed signature): U(-1, 1) from the stateless seed [seed, 0].
+        The family has no truncation, so the export writes no truncated signature; `truncation` must be None."""
+        if truncation is not None:
+            raise ValueError("TGANv2 draws z ~ U(-1, 1) and has no truncation trick; use truncation=None")
         seed = tf.stack([tf.cast(seed, tf.int64), tf.constant(0, tf.int64)])
         return tf.random.stateless_uniform(tf.stack([tf.cast(num, tf.int32), self.latent_dim]), seed=seed,
                                            minval=-1.0, maxval=1.0)
