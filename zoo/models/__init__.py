@@ -12,12 +12,21 @@ FAMILIES = {
     "tganv2": "zoo.models.tganv2",
 }
 
+# Autoencoder families: the first stage of a two-stage model (`zoo.models.latent2s`). Their presets name an
+# autoencoder and its discriminator (the module's `NETWORKS`), trained by the "autoencoder" task; they are not
+# GAN families (no sampler of their own), so the tests of every GAN family do not apply to them.
+AUTOENCODERS = {
+    "latent2s": "zoo.models.latent2s",
+}
+
 
 def get_family(name: str):
-    """The module of family `name` (has Generator / Discriminator classes and PRESETS)."""
-    if name not in FAMILIES:
-        raise KeyError(f"unknown family {name!r}; known: {sorted(FAMILIES)}")
-    return importlib.import_module(FAMILIES[name])
+    """The module of family `name` (has Generator / Discriminator classes and PRESETS), a GAN family of
+    `FAMILIES` or an autoencoder family of `AUTOENCODERS`."""
+    modules = {**FAMILIES, **AUTOENCODERS}
+    if name not in modules:
+        raise KeyError(f"unknown family {name!r}; known: {sorted(modules)}")
+    return importlib.import_module(modules[name])
 
 
 def smoke_overrides(family: str, channels: int = 16, **extra) -> dict:
@@ -32,7 +41,8 @@ def smoke_overrides(family: str, channels: int = 16, **extra) -> dict:
 
 
 def build_from_preset(family: str, preset: str, **overrides):
-    """(generator, discriminator) of `family` at named size `preset`; `overrides` update both configs."""
+    """(generator, discriminator) of `family` at named size `preset` (an autoencoder family: (autoencoder,
+    discriminator)); `overrides` ({"generator": {...}, "discriminator": {...}}) update the two configs."""
     module = get_family(family)
     if preset not in module.PRESETS:
         raise KeyError(f"unknown preset {preset!r} for {family}; known: {sorted(module.PRESETS)}")
@@ -44,6 +54,8 @@ def build_from_preset(family: str, preset: str, **overrides):
 
 
 def _classes(module):
+    if hasattr(module, "NETWORKS"):  # an autoencoder family: (autoencoder, discriminator)
+        return module.NETWORKS
     g = [getattr(module, n) for n in module.__all__ if n.endswith("Generator")]
     d = [getattr(module, n) for n in module.__all__ if n.endswith("Discriminator")]
     return g[0], d[0]

@@ -4,7 +4,7 @@ Keras finds the class of a saved model by its registered name (e.g. "zoo>SNGANGe
 never renamed): the class must have been imported, which runs its `register_keras_serializable` decorator.
 Keras imports modules by name only for its own packages, so zoo imports its families itself:
 
-- `register_keras_classes()` imports every family of `zoo.models.FAMILIES` (their generators, discriminators
+- `register_keras_classes()` imports every family of `zoo.models.FAMILIES` and `AUTOENCODERS` (their generators, discriminators
   and, through them, `zoo.layers`);
 - `import zoo` calls `register_when_keras_is_imported()`, which keeps `import zoo` light (no TensorFlow): it
   registers at once if Keras is already imported, else as soon as Keras is (a `sys.meta_path` hook). When
@@ -28,9 +28,9 @@ ZOO_PREFIX = "zoo."
 
 def register_keras_classes() -> None:
     """Import every registered family (and the layers they use): each class registers itself with Keras."""
-    from zoo.models import FAMILIES, get_family
+    from zoo.models import AUTOENCODERS, FAMILIES, get_family
 
-    for family in FAMILIES:
+    for family in (*FAMILIES, *AUTOENCODERS):
         get_family(family)
 
 

@@ -60,6 +60,8 @@ class GANTask(Task):
     Appendix B (lazy regularization).
     """
 
+    real_key = "images"  # the batch entry D sees as real data (the latent GAN task: "codes")
+
     def __init__(self, generator, discriminator, *, optimizers: dict, loss="hinge", objectives=(), n_dis=1,
                  ema_decay=0.999, ema_start=0, augment=None, training_mode="two_stage", advaug_d=None,
                  advaug_g=None, ema_kimg=0.0, ema_rampup=0.0, batch_size=0):
@@ -108,7 +110,7 @@ class GANTask(Task):
         self.generator.build_for_inputs()
         self.ema_generator.build_for_inputs()
         labels = tf.zeros((1,), tf.int32) if self.discriminator.num_classes else None
-        self.discriminator(tf.zeros((1, *batch_spec["images"])), labels=labels, training=False)
+        self.discriminator(tf.zeros((1, *batch_spec[self.real_key])), labels=labels, training=False)
         self.optimizers[GENERATOR].build(self.generator.trainable_variables)
         self.optimizers[DISCRIMINATOR].build(self.discriminator.trainable_variables)
         for e, w in zip(self.ema_generator.weights, self.generator.weights):
@@ -308,7 +310,7 @@ class GANTask(Task):
 
     def replica_step(self, batch: dict, rng: StepRandomness, due: tuple = ()) -> dict:
         """One training step on this replica's batch; returns the losses scaled by 1 / num_replicas."""
-        images = batch["images"]
+        images = batch[self.real_key]
         labels = batch.get("labels") if self.discriminator.num_classes else None
         if self.training_mode == "one_stage":
             out = self.one_stage_step(images, labels, rng, due)

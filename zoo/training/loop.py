@@ -93,7 +93,12 @@ def make_step_fn(task, strategy, seed: int = 0, jit_compile: bool = False) -> St
 
 def batch_arrays(recipe: TrainRecipe) -> dict:
     """{key: array} of the recipe's training data: {"images", "labels"}, or {"video", "labels"} for a video
-    dataset (labels 0 where the dataset has none)."""
+    dataset (labels 0 where the dataset has none); {"codes", "labels"} for a recipe with `data.codes_from`
+    (the images encoded by a frozen stage-1 autoencoder, `zoo.training.code_data`)."""
+    if recipe.data.codes_from:
+        from zoo.training.code_data import code_arrays
+
+        return code_arrays(recipe)
     return example_arrays(*load_arrays(recipe.data.dataset, recipe.data.split))
 
 

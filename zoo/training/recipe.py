@@ -86,14 +86,21 @@ class ModelSpec(_Section):
 @dataclass(frozen=True)
 class DataSpec(_Section):
     """dataset, split: `zoo.data.load_arrays(dataset, split)`; batch_size: global batch of one update (all
-    replicas; a D update with n_dis > 1 takes its own batch of this size)."""
+    replicas; a D update with n_dis > 1 takes its own batch of this size).
+    codes_from: a stage-1 autoencoder folder (the `export/` of an "autoencoder" run): the run trains on the
+    codes its encoder gives the dataset's images, normalised per channel (the float-code pipeline,
+    `zoo.training.code_data`; the "latent_gan" task); "" = train on the data itself. code_scale: codes are
+    normalised to (code - mean) / (code_scale * std), clipped to [-1, 1]
+    (`zoo.models.latent2s.code_normalization`)."""
 
     dataset: str
     split: str
     batch_size: int
+    codes_from: str = ""
+    code_scale: float = 3.0
 
     def check(self):
-        _positive(self, "batch_size")
+        _positive(self, "batch_size", "code_scale")
 
 
 @dataclass(frozen=True)
@@ -123,7 +130,11 @@ class TaskSpec(_Section):
     adversarial loss name (`zoo.losses.LOSSES`); n_dis: D updates per G update; ema_decay, ema_start: EMA of G's
     weights (decay 0 = copy while step <= ema_start); ema_kimg, ema_rampup: EMA by half-life in thousands of
     images instead (0 = use ema_decay), ramped up to ema_rampup x images seen (0 = no ramp-up); style_mixing:
-    probability of style mixing (the stylegan2 task only)."""
+    probability of style mixing (the stylegan2 task only).
+    The "autoencoder" task (stage 1 of the two-stage latent GAN, `zoo.training.autoencoder_task`) minimises
+    l1_weight x L1 + ssim_weight x (1 - SSIM) + adversarial_weight x the patch discriminator's G loss (`loss`),
+    the adversarial terms (and D's updates) from step adversarial_start on; other tasks refuse non-default
+    values of these four fields."""
 
     loss: str
     n_dis: int
@@ -133,10 +144,15 @@ class TaskSpec(_Section):
     ema_kimg: float = 0.0
     ema_rampup: float = 0.0
     style_mixing: float = 0.0
+    l1_weight: float = 1.0
+    ssim_weight: float = 0.0
+    adversarial_weight: float = 0.0
+    adversarial_start: int = 0
 
     def check(self):
         _positive(self, "n_dis")
-        for name in ("ema_kimg", "ema_rampup"):
+        for name in ("ema_kimg", "ema_rampup", "l1_weight", "ssim_weight", "adversarial_weight",
+                     "adversarial_start"):
             if getattr(self, name) < 0:
                 raise RecipeError(f"TaskSpec.{name} = {getattr(self, name)!r}; expected >= 0")
         if not 0.0 <= self.style_mixing <= 1.0:
@@ -285,7 +301,7 @@ class TrainRecipe:
         tiny = smoke_overrides(self.model.family, channels, **model_overrides)
         return self.replace(
             steps=4, batch_size=4, checkpoint_every=2, sample_every=2, log_every=1, ema_start=0,
-            rewind_step=min(self.techniques.rewind_step, 2),
+            rewind_step=min(self.techniques.rewind_step, 2), adversarial_start=min(self.task.adversarial_start, 2),
             generator_overrides={**self.model.generator_overrides, **tiny["generator"]},
             discriminator_overrides={**self.model.discriminator_overrides, **tiny["discriminator"]},
         )
@@ -301,7 +317,7 @@ class TrainRecipe:
         optimizer per network of the GAN task) and the batch against `replicas`; returns self."""
         from zoo.data import NAMED, PREFIXES
         from zoo.losses import LOSSES
-        from zoo.models import FAMILIES, get_family
+        from zoo.models import AUTOENCODERS, FAMILIES, get_family
         from zoo.training.objectives import OBJECTIVES
         from zoo.training.tasks import TASKS
 
@@ -309,16 +325,31 @@ class TrainRecipe:
             if value not in known:
                 raise RecipeError(f"recipe {self.name!r}: {what} = {value!r} is unknown; {_close(value, known)}")
 
-        need(self.model.family, FAMILIES, "model.family")
+        need(self.task.kind, TASKS, "task.kind")
+        autoencoder = self.task.kind == "autoencoder"
+        need(self.model.family, AUTOENCODERS if autoencoder else FAMILIES,
+             "model.family (an autoencoder family for task.kind 'autoencoder')" if autoencoder else "model.family")
         need(self.model.preset, get_family(self.model.family).PRESETS, "model.preset")
         need(self.task.loss, LOSSES, "task.loss")
-        need(self.task.kind, TASKS, "task.kind")
+        if bool(self.data.codes_from) != (self.task.kind == "latent_gan"):
+            raise RecipeError(f"recipe {self.name!r}: data.codes_from = {self.data.codes_from!r} with task.kind = "
+                              f"{self.task.kind!r}; the 'latent_gan' task trains on codes and needs codes_from "
+                              f"(a stage-1 autoencoder folder), and only that task takes codes")
+        defaults = {f.name: f.default for f in dataclasses.fields(TaskSpec)}
+        changed = [n for n in ("l1_weight", "ssim_weight", "adversarial_weight", "adversarial_start")
+                   if getattr(self.task, n) != defaults[n]]
+        if changed and not autoencoder:
+            raise RecipeError(f"recipe {self.name!r}: task.{changed[0]} is a setting of the 'autoencoder' task; "
+                              f"task.kind {self.task.kind!r} does not use it (leave it at {defaults[changed[0]]})")
         dataset = self.data.dataset.split(":", 1)[0] + ":" if ":" in self.data.dataset else self.data.dataset
         need(dataset, (*NAMED, *PREFIXES), "data.dataset")
         for term in self.objective:
             need(term["kind"], OBJECTIVES, "objective kind")
-        if self.task.kind in ("gan", "stylegan2", "tganv2"):
+        if self.task.kind in ("gan", "stylegan2", "tganv2", "latent_gan"):
             for network in ("generator", "discriminator"):
+                self.optimizer(network)
+        if autoencoder:
+            for network in ("autoencoder", "discriminator"):
                 self.optimizer(network)
         if self.data.batch_size % replicas:
             raise RecipeError(f"recipe {self.name!r}: data.batch_size = {self.data.batch_size} does not split over "

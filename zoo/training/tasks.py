@@ -13,7 +13,9 @@ import keras
 from zoo.augment import make_diffaugment
 from zoo.augment.advaug import AdvAug
 from zoo.models import build_from_preset
+from zoo.training.autoencoder_task import AUTOENCODER, AutoencoderTask
 from zoo.training.gan_task import GANTask
+from zoo.training.latent_gan_task import LatentGANTask
 from zoo.training.objectives import DISCRIMINATOR, GENERATOR, lazy_adam, make_objective
 from zoo.training.pruning import add_masks
 from zoo.training.levels_penalty import LevelsR1Penalty  # noqa: F401  (registers the "levels_r1" objective)
@@ -118,9 +120,51 @@ def build_tganv2_task(recipe, strategy, batch_spec: dict, augment=None) -> TGANv
     return task
 
 
+def build_latent_gan_task(recipe, strategy, batch_spec: dict, augment=None) -> LatentGANTask:
+    """Stage 2 of the two-stage latent GAN: the GAN task of the recipe's family on the normalised codes of
+    `data.codes_from`'s encoder (`zoo.training.code_data`), publishing decode(G(z)) with the frozen decoder."""
+    from zoo.training.code_data import load_autoencoder, recipe_code_data
+
+    data = recipe_code_data(recipe)
+    decoder = load_autoencoder(recipe.data.codes_from).decoder
+    return build_gan_task(recipe, strategy, batch_spec, augment, task_class=LatentGANTask, decoder=decoder,
+                          code_mean=data.mean, code_std=data.std, code_scale=data.scale)
+
+
+def build_autoencoder_task(recipe, strategy, batch_spec: dict, augment=None) -> AutoencoderTask:
+    """Stage 1 of the two-stage latent GAN (`zoo.training.autoencoder_task`): the preset's autoencoder and patch
+    discriminator, one Adam each ("autoencoder", "discriminator"); the sample grids reconstruct the first 32
+    images of the dataset's test split. Refuses the GAN techniques, which have no meaning here."""
+    from zoo.data import load_arrays
+
+    t, tech = recipe.task, recipe.techniques
+    if tech.diffaugment or tech.training_mode != "two_stage" or tech.advaug_d_steps or tech.advaug_g_steps \
+            or tech.init_masks or t.n_dis != 1 or recipe.objective:
+        raise ValueError(f"recipe {recipe.name!r}: the autoencoder task trains stage 1 (reconstruction) and takes "
+                         f"no GAN technique: set diffaugment = '', training_mode = 'two_stage', advaug_*_steps = 0, "
+                         f"init_masks = '', n_dis = 1 and objective = () (apply them to the stage-2 GAN)")
+    if augment is not None:
+        raise ValueError("the autoencoder task takes no augmentation")
+    try:  # held-out images when the dataset has a test split, else the first training images
+        preview = load_arrays(recipe.data.dataset, "test")[0][:32]
+    except (ValueError, KeyError, FileNotFoundError):
+        preview = load_arrays(recipe.data.dataset, recipe.data.split)[0][:32]
+    with strategy.scope():
+        ae, d = build_from_preset(recipe.model.family, recipe.model.preset, generator=recipe.model.generator_overrides,
+                                  discriminator=recipe.model.discriminator_overrides)
+        optimizers = {net: make_optimizer(recipe.optimizer(net), [], net) for net in (AUTOENCODER, DISCRIMINATOR)}
+        task = AutoencoderTask(ae, d, optimizers=optimizers, loss=t.loss, l1_weight=t.l1_weight,
+                               ssim_weight=t.ssim_weight, adversarial_weight=t.adversarial_weight,
+                               adversarial_start=t.adversarial_start, preview_images=preview)
+        task.build(batch_spec)
+    return task
+
+
 register_task("gan", build_gan_task)
 register_task("stylegan2", build_stylegan2_task)
 register_task("tganv2", build_tganv2_task)
+register_task("latent_gan", build_latent_gan_task)
+register_task("autoencoder", build_autoencoder_task)
 
 
 def build_task(recipe, strategy, batch_spec: dict, augment=None):

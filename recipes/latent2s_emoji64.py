@@ -1,0 +1,64 @@
+"""Stage 2 of `latent2s-emoji-64`: SNGAN on the normalised 16x16x4 codes of the stage-1 autoencoder; the
+published sampler is decode(G(z)) (`zoo.models.latent2s.LatentCodeGenerator`).
+
+Reproduces: the second stage of Liu, Yao and Ren (arXiv 1909.03611: a GAN learns the distribution of an
+autoencoder's codes), with zoo's SNGAN (Miyato et al. 2018) as the code GAN: hinge loss, n_dis = 1 with TTUR
+learning rates (G 1e-4, D 4e-4; Heusel et al. 2017), betas (0, 0.9), EMA 0.999 of G for sampling; preset
+`sngan_32_small` resized to the code shape (bottom 4x4, 2 up-blocks -> 16x16, 4 channels; D: 2 of 4 blocks
+downsample). Codes are normalised per channel to +-3 std -> +-1 (`data.code_scale`). The pixel-space
+baseline of the acceleration claim is `recipes/latent2s_emoji64_pixel.py` (the same family and settings on
+64x64 images).
+
+Command (after stage 1):
+    zoo train recipes/latent2s_emoji64_stage1.py --workdir runs/latent2s-emoji-64.stage1
+    zoo train recipes/latent2s_emoji64.py --workdir runs/latent2s-emoji-64
+"""
+
+from zoo.training.recipe import (DataSpec, ModelSpec, OptimizerSpec, RunSpec, TaskSpec, TechniquesSpec,
+                                 TrainRecipe)
+
+RECIPE = TrainRecipe(
+    name="latent2s-emoji-64",
+    model=ModelSpec(
+        family="sngan",
+        preset="sngan_32_small",
+        generator_overrides={"num_blocks": 2, "image_channels": 4},
+        discriminator_overrides={"num_blocks": 4, "num_down": 2, "image_channels": 4},
+    ),
+    data=DataSpec(
+        dataset="emoji",
+        split="train",
+        batch_size=64,
+        codes_from="runs/latent2s-emoji-64.stage1/export",
+        code_scale=3.0,
+    ),
+    optimizers={
+        "generator": OptimizerSpec(lr=0.0001, beta_1=0.0, beta_2=0.9),
+        "discriminator": OptimizerSpec(lr=0.0004, beta_1=0.0, beta_2=0.9),
+    },
+    objective=(),
+    task=TaskSpec(
+        kind="latent_gan",
+        loss="hinge",
+        n_dis=1,
+        ema_decay=0.999,
+        ema_start=500,
+    ),
+    techniques=TechniquesSpec(),
+    run=RunSpec(
+        steps=4000,
+        seed=0,
+        checkpoint_every=250,
+        sample_every=500,
+        log_every=50,
+        keep_checkpoints=2,
+        deterministic=True,
+        jit_compile=False,
+    ),
+)
+
+
+def smoke(stage1_folder: str = ""):
+    """The tiny variant tests run; `stage1_folder`: a tiny stage-1 export (the tests train one)."""
+    recipe = RECIPE.smoke(channels=16)
+    return recipe.replace(codes_from=stage1_folder) if stage1_folder else recipe
