@@ -17,6 +17,8 @@ Command (after stage 1):
 from zoo.training.recipe import (DataSpec, ModelSpec, OptimizerSpec, RunSpec, TaskSpec, TechniquesSpec,
                                  TrainRecipe)
 
+STAGE1_RECIPE = "latent2s_emoji64_stage1.py"  # trained first; its export is data.codes_from (zoo.training.stages)
+
 RECIPE = TrainRecipe(
     name="latent2s-emoji-64",
     model=ModelSpec(
@@ -59,6 +61,7 @@ RECIPE = TrainRecipe(
 
 
 def smoke(stage1_folder: str = ""):
-    """The tiny variant tests run; `stage1_folder`: a tiny stage-1 export (the tests train one)."""
+    """The tiny variant tests run, on the codes of `stage1_folder` (the export of the stage-1 recipe's smoke run,
+    `zoo.training.stages.smoke_recipe`; "" keeps the full run's folder)."""
     recipe = RECIPE.smoke(channels=16)
     return recipe.replace(codes_from=stage1_folder) if stage1_folder else recipe

@@ -35,9 +35,13 @@ def run_train(args) -> None:
     from zoo.cli.support import command_line
     from zoo.training.loop import train
     from zoo.training.recipe import load_recipe
+    from zoo.training.stages import smoke_recipe
 
-    recipe = load_recipe(args.recipe, smoke=args.smoke)
+    recipe = load_recipe(args.recipe)
     workdir = args.workdir or os.path.join("runs", recipe.name)
+    if args.smoke:  # a stage-2 recipe's smoke trains on its stage-1 smoke run, kept in <workdir>/stage1
+        recipe = smoke_recipe(args.recipe, workdir, strategy=args.strategy)
+        workdir = args.workdir or os.path.join("runs", recipe.name)
     if recipe.techniques.prune_rounds:
         print(f"note: this recipe sets prune_rounds={recipe.techniques.prune_rounds}; `zoo train` trains one run "
               f"({'the ticket ' + recipe.techniques.init_masks if recipe.techniques.init_masks else 'dense'}), `zoo imp` runs the "
