@@ -251,6 +251,49 @@ def measure_video(generator, *, num: int, reference: str, train: str, seed: int 
     return per_frame + zvd
 
 
+def measure_reconstruction(generator, autoencoder_folder: str, *, reference: str, train: str, seed: int = 0,
+                           batch_size: int | None = None, progress: bool = True, command: str | None = None) -> dict:
+    """The reconstruction-ceiling FID of a two-stage latent GAN (`zoo.models.latent2s`): the whole `reference`
+    split (e.g. emoji/test) encoded by the stage-1 encoder of `autoencoder_folder`, normalised, clipped and
+    denormalised with the statistics the published composite `generator` stores, and decoded by its (frozen)
+    decoder, against the same images; the floor is as many `train` images (the first n of
+    `RandomState(seed).permutation`) against them. What a perfect code generator could reach at best.
+    """
+    from zoo.data import load_arrays
+    from zoo.hub.publish import metric_entry
+    from zoo.images import to_uint8
+    from zoo.metrics.evaluate import make_extractor, metric_result, metric_value
+    from zoo.metrics.features import extract_features
+    from zoo.metrics.reference_stats import parse_reference, reference_statistics
+    from zoo.metrics.resize import DEFAULT_RESIZE
+    from zoo.models.latent2s.code_normalization import round_trip
+    from zoo.training.code_data import encode_images, load_autoencoder
+
+    start = time.perf_counter()
+    extractor = make_extractor(batch_size, DEFAULT_RESIZE)
+    real = reference_statistics(reference, extractor=extractor, progress=progress)
+    n = int(real["num"])
+    floor_fake = reference_statistics(train, n, extractor=extractor, permutation_seed=seed, progress=progress)
+    dataset, split = parse_reference(reference)
+    images = load_arrays(dataset, split)[0]
+    codes = round_trip(encode_images(load_autoencoder(autoencoder_folder), images), generator.code_mean,
+                       generator.code_std, generator.code_scale)
+    decoded = np.concatenate([to_uint8(np.asarray(generator.decoder(codes[i:i + 64], training=False)))
+                              for i in range(0, len(codes), 64)])
+    features = extract_features(decoded, extractor, progress=progress, desc="features reconstructions")
+    result = metric_result("fid", metric_value("fid", real, features, seed), n, n, reference, extractor, seed, start)
+    result["metric"] = "reconstruction_fid"
+    entry = metric_entry(result, weights="raw", floor=metric_value("fid", real, floor_fake["features"], seed)["value"])
+    entry.update(floor_num=n, floor_reference=f"{train} (n={n}, permutation seed {seed}) vs {reference} (n={n})",
+                 notes=f"the quality ceiling: the {n} {reference} images through the stage-1 encoder "
+                       f"({autoencoder_folder}), the code normalisation (clipping included) and the decoder, "
+                       f"against the same images; 'raw' = the autoencoder's weights (no EMA)",
+                 seconds=round(time.perf_counter() - start, 1))
+    if command:
+        entry["command"] = command
+    return entry
+
+
 def release(workdir: str, *, recipe_path: str, repo_id: str, license: str, num: int | None = None,
             reference: str | None = None, train: str | None = None, seed: int = 0, batch_size: int | None = None,
             overwrite: bool = False, command: str | None = None, git_commit: str | None = None, truncations=(),
@@ -307,6 +350,11 @@ def release(workdir: str, *, recipe_path: str, repo_id: str, license: str, num: 
         metrics = measure(generator, seed=seed, batch_size=batch_size, command=command, truncations=truncations,
                           curve_num=curve_num, num_real=num_real, floor_reference=floor_reference,
                           floor_train=floor_train, **chosen)
+        if recipe.get("codes_from"):  # a two-stage latent GAN: its reconstruction ceiling beside the samples
+            metrics.append(measure_reconstruction(generator, recipe["codes_from"],
+                                                  reference=f"{recipe['dataset']}/test",
+                                                  train=f"{recipe['dataset']}/train", seed=seed,
+                                                  batch_size=batch_size, command=command))
     info = dataset_info(recipe["dataset"])
     return folder_from_workdir(workdir, recipe_path=recipe_path, license=license, repo_id=repo_id,
                                num_examples=int(info["num_examples"][recipe["split"]]), metrics=metrics,

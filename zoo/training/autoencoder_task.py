@@ -13,9 +13,12 @@ AUTOENCODER = "autoencoder"
 
 
 def ssim_loss(x, y):
-    """1 - mean SSIM of two image batches in [-1, 1] (`tf.image.ssim`: 11x11 Gaussian window, sigma 1.5,
-    k1 = 0.01, k2 = 0.03, dynamic range 2; Wang et al., IEEE TIP 2004, Eq. 13), averaged over the channels."""
-    return 1.0 - tf.reduce_mean(tf.image.ssim(x, y, max_val=2.0))
+    """1 - mean SSIM of two image batches in [-1, 1] (Wang et al., IEEE TIP 2004, Eq. 13, by `tf.image.ssim`:
+    11x11 Gaussian window, sigma 1.5, k1 = 0.01, k2 = 0.03, dynamic range 2), averaged over the channels.
+    The images are shifted to [0, 2] first: SSIM's luminance term assumes non-negative intensities, and
+    `tf.image.ssim` of [-1, 1] images is wrong (it gives 0.71 for an image against its negative, whose SSIM
+    is about -1)."""
+    return 1.0 - tf.reduce_mean(tf.image.ssim(x + 1.0, y + 1.0, max_val=2.0))
 
 
 class AutoencoderTask(Task):
