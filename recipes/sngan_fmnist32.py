@@ -42,6 +42,8 @@ RECIPE = TrainRecipe(
         dataset="fmnist",
         split="train",
         batch_size=64,
+        codes_from="",
+        code_scale=3.0,
     ),
     optimizers={
         "generator": OptimizerSpec(lr=1e-4, beta_1=0.0, beta_2=0.9),
@@ -57,6 +59,10 @@ RECIPE = TrainRecipe(
         ema_kimg=0.0,
         ema_rampup=0.0,
         style_mixing=0.0,
+        l1_weight=1.0,
+        ssim_weight=0.0,
+        adversarial_weight=0.0,
+        adversarial_start=0,
     ),
     techniques=TechniquesSpec(
         diffaugment="",

@@ -36,6 +36,8 @@ RECIPE = TrainRecipe(
         dataset="emoji",
         split="train",
         batch_size=32,
+        codes_from="",
+        code_scale=3.0,
     ),
     optimizers={
         "generator": OptimizerSpec(lr=0.0025, beta_1=0.0, beta_2=0.99),
@@ -54,6 +56,10 @@ RECIPE = TrainRecipe(
         ema_kimg=10.0,
         ema_rampup=0.05,
         style_mixing=0.9,
+        l1_weight=1.0,
+        ssim_weight=0.0,
+        adversarial_weight=0.0,
+        adversarial_start=0,
     ),
     techniques=TechniquesSpec(
         diffaugment="color,translation,cutout",
