@@ -251,6 +251,19 @@ def measure_video(generator, *, num: int, reference: str, train: str, seed: int 
     return per_frame + zvd
 
 
+def reconstructions(generator, autoencoder_folder: str, images: np.ndarray, batch_size: int = 64) -> np.ndarray:
+    """uint8 images through the stage-1 encoder of `autoencoder_folder`, the code normalisation of the composite
+    `generator` (`LatentCodeGenerator`: its statistics, clipping included) and its decoder."""
+    from zoo.images import to_uint8
+    from zoo.models.latent2s.code_normalization import round_trip
+    from zoo.training.code_data import encode_images, load_autoencoder
+
+    codes = round_trip(encode_images(load_autoencoder(autoencoder_folder), images), generator.code_mean,
+                       generator.code_std, generator.code_scale)
+    return np.concatenate([to_uint8(np.asarray(generator.decoder(codes[i:i + batch_size], training=False)))
+                           for i in range(0, len(codes), batch_size)])
+
+
 def measure_reconstruction(generator, autoencoder_folder: str, *, reference: str, train: str, seed: int = 0,
                            batch_size: int | None = None, progress: bool = True, command: str | None = None) -> dict:
     """The reconstruction-ceiling FID of a two-stage latent GAN (`zoo.models.latent2s`): the whole `reference`
@@ -261,13 +274,10 @@ def measure_reconstruction(generator, autoencoder_folder: str, *, reference: str
     """
     from zoo.data import load_arrays
     from zoo.hub.publish import metric_entry
-    from zoo.images import to_uint8
     from zoo.metrics.evaluate import make_extractor, metric_result, metric_value
     from zoo.metrics.features import extract_features
     from zoo.metrics.reference_stats import parse_reference, reference_statistics
     from zoo.metrics.resize import DEFAULT_RESIZE
-    from zoo.models.latent2s.code_normalization import round_trip
-    from zoo.training.code_data import encode_images, load_autoencoder
 
     start = time.perf_counter()
     extractor = make_extractor(batch_size, DEFAULT_RESIZE)
@@ -275,11 +285,7 @@ def measure_reconstruction(generator, autoencoder_folder: str, *, reference: str
     n = int(real["num"])
     floor_fake = reference_statistics(train, n, extractor=extractor, permutation_seed=seed, progress=progress)
     dataset, split = parse_reference(reference)
-    images = load_arrays(dataset, split)[0]
-    codes = round_trip(encode_images(load_autoencoder(autoencoder_folder), images), generator.code_mean,
-                       generator.code_std, generator.code_scale)
-    decoded = np.concatenate([to_uint8(np.asarray(generator.decoder(codes[i:i + 64], training=False)))
-                              for i in range(0, len(codes), 64)])
+    decoded = reconstructions(generator, autoencoder_folder, load_arrays(dataset, split)[0])
     features = extract_features(decoded, extractor, progress=progress, desc="features reconstructions")
     result = metric_result("fid", metric_value("fid", real, features, seed), n, n, reference, extractor, seed, start)
     result["metric"] = "reconstruction_fid"

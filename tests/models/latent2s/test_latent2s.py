@@ -148,3 +148,20 @@ def test_composite_serving_export_returns_uint8_images(tmp_path):
 def test_code_discriminator_is_any_family_on_code_shapes():
     d = SNGANDiscriminator(channels=8, num_blocks=2, num_down=1, image_channels=4)
     assert tuple(d(tf.zeros((2, 16, 16, 4))).shape) == (2,)
+
+
+def test_release_reconstructions_go_through_encoder_normalisation_and_decoder(tmp_path):
+    """`zoo release`'s reconstruction ceiling: images -> encoder -> normalise / clip / denormalise with the
+    composite's statistics -> the composite's decoder."""
+    from zoo.cli.release import reconstructions
+    from zoo.models.serialization import save_model_files
+
+    composite, _, ae = tiny_composite()
+    save_model_files(str(tmp_path / "stage1"), ae, PatchDiscriminator(channels=8, num_down=2).build_for_inputs(
+        (16, 16, 3)))
+    images = np.random.default_rng(0).integers(0, 256, (5, 16, 16, 3), dtype=np.uint8)
+    out = reconstructions(composite, str(tmp_path / "stage1"), images, batch_size=2)
+    codes = np.asarray(ae.encode(images.astype(np.float32) / 127.5 - 1.0))
+    expected = to_uint8(np.asarray(ae.decode(round_trip(codes, [0.5, -1.0], [2.0, 0.25], 3.0))))
+    assert out.dtype == np.uint8 and out.shape == (5, 16, 16, 3)
+    np.testing.assert_array_equal(out, expected)
