@@ -125,6 +125,11 @@ def build_latent_gan_task(recipe, strategy, batch_spec: dict, augment=None) -> L
     `data.codes_from`'s encoder (`zoo.training.code_data`), publishing decode(G(z)) with the frozen decoder."""
     from zoo.training.code_data import load_autoencoder, recipe_code_data
 
+    if recipe.task.style_mixing or recipe.model.family == "tganv2":
+        raise ValueError(f"recipe {recipe.name!r}: the latent_gan task trains an image GAN family with the GAN "
+                         f"task on codes; style mixing (the stylegan2 task) and video families (tganv2) are not "
+                         f"supported on codes (got family {recipe.model.family!r}, style_mixing = "
+                         f"{recipe.task.style_mixing})")
     data = recipe_code_data(recipe)
     decoder = load_autoencoder(recipe.data.codes_from).decoder
     return build_gan_task(recipe, strategy, batch_spec, augment, task_class=LatentGANTask, decoder=decoder,
