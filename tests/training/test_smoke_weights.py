@@ -6,7 +6,9 @@ The fast suite checks the richest path, class-conditional BigGAN with orthogonal
 and AdvAug (default strategy); `make test-slow` checks all 30 (MirroredStrategy and one-stage included). The
 StyleGAN2 recipes' digests were recorded when the family was added (commit 3d534f5: lazy R1 and path length,
 style mixing, noise, EMA by half-life within the 20 steps); the TGANv2 recipe's when it was added (commit
-e56699c's code: three levels, the summed real gradient penalty, linear lr decay)."""
+e56699c's code: three levels, the summed real gradient penalty, linear lr decay); the two-stage latent GAN's
+three recipes' when they were added (stage 1: the autoencoder's and the patch D's weights; stage 2: trained on
+the codes of the stage-1 smoke run, `zoo.training.stages`)."""
 
 import importlib.util
 import json
