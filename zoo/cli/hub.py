@@ -133,7 +133,7 @@ def run_sample(args) -> None:
         labels = ids if isinstance(args.labels, list) else ids[0]
     args.labels = labels
     truncation = "" if args.truncation is None else f", truncation {args.truncation:g}"
-    what = "clips" if generator.output_kind == "video" else "images"
+    what = "clips" if getattr(generator, "output_kind", "image") == "video" else "images"
     print(f"sampling {args.num} {what} from {args.name_or_workdir} (seed {args.seed}{truncation})", flush=True)
     images = generator.sample(args.num, seed=args.seed, labels=args.labels, truncation=args.truncation)
     video = images.ndim == 5
