@@ -137,6 +137,7 @@ def test_stage2_publishes_the_composite_with_the_frozen_decoder(scratch, stage2_
         np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
     data = recipe_code_data(recipe)
     assert composite.code_mean == list(data.mean) and composite.code_std == list(data.std)
+    assert composite.code_clipped == data.clipped and composite.code_scale == data.scale
     assert composite.sample(2, seed=0).shape == (2, 64, 64, 3)
     d = load_model_files(str(stage2_run / "export"), "discriminator")
     assert tuple(d.get_build_config()["image_shape"]) == (16, 16, 4)

@@ -19,21 +19,25 @@ class LatentGANTask(GANTask):
 
     Args:
         decoder: the stage-1 `CodeDecoder`.
-        code_mean, code_std, code_scale: the normalisation of the training codes.
+        code_mean, code_std, code_scale, code_clipped: the normalisation of the training codes and the fraction
+            of code values it clipped.
         the rest: `GANTask`'s.
     """
 
     real_key = "codes"
 
-    def __init__(self, generator, discriminator, *, decoder, code_mean, code_std, code_scale, **kwargs):
+    def __init__(self, generator, discriminator, *, decoder, code_mean, code_std, code_scale, code_clipped=None,
+                 **kwargs):
         super().__init__(generator, discriminator, **kwargs)
         self.decoder = decoder
         self.code_mean, self.code_std, self.code_scale = list(code_mean), list(code_std), float(code_scale)
+        self.code_clipped = code_clipped
 
     def composite(self) -> LatentCodeGenerator:
         """decode(denormalise(EMA G(z))), sharing the EMA generator's and the decoder's variables."""
         return LatentCodeGenerator(code_generator=self.ema_generator, decoder=self.decoder, code_mean=self.code_mean,
-                                   code_std=self.code_std, code_scale=self.code_scale).build_for_inputs()
+                                   code_std=self.code_std, code_scale=self.code_scale,
+                                   code_clipped=self.code_clipped).build_for_inputs()
 
     def published(self) -> dict:
         """{"generator": the composite sampler, "discriminator": the code discriminator}."""

@@ -133,7 +133,7 @@ def build_latent_gan_task(recipe, strategy, batch_spec: dict, augment=None) -> L
     data = recipe_code_data(recipe)
     decoder = load_autoencoder(recipe.data.codes_from).decoder
     return build_gan_task(recipe, strategy, batch_spec, augment, task_class=LatentGANTask, decoder=decoder,
-                          code_mean=data.mean, code_std=data.std, code_scale=data.scale)
+                          code_mean=data.mean, code_std=data.std, code_scale=data.scale, code_clipped=data.clipped)
 
 
 def build_autoencoder_task(recipe, strategy, batch_spec: dict, augment=None) -> AutoencoderTask:

@@ -3,8 +3,8 @@
     normalised = clip((code - mean_c) / (scale * std_c), -1, 1)        code = normalised * scale * std_c + mean_c
 
 mean_c and std_c are per code channel over the training set's codes (`code_statistics`); with scale = 3 a code
-within 3 standard deviations of its channel's mean is kept exactly, and the rest (`clipped_fraction`, recorded
-in the training log and the model card) is clipped. The reconstruction ceiling is measured through the same
+within 3 standard deviations of its channel's mean is kept exactly, and the rest (`clipped_fraction`, stored
+in the published model's config as `code_clipped`) is clipped. The reconstruction ceiling is measured through the same
 normalise / clip / denormalise path (`round_trip`), so it includes the clipping.
 """
 

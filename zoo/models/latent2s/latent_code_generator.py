@@ -24,13 +24,14 @@ class LatentCodeGenerator(GANGenerator):
             serialization, when loading).
         decoder: the stage-1 `CodeDecoder` (or its serialization).
         code_mean, code_std: per code channel; code_scale: the normalisation's scale.
+        code_clipped: the fraction of training code values the normalisation clipped (information only).
 
     Reference: Liu, Yao and Ren, arXiv 1909.03611 (only the abstract is public: an autoencoder compresses the
     images, a GAN learns the codes, the decoder renders them); `zoo.models.latent2s` for zoo's choices.
     """
 
-    def __init__(self, *, code_generator, decoder, code_mean, code_std, code_scale, latent_dim=None,
-                 num_classes=None, **kwargs):
+    def __init__(self, *, code_generator, decoder, code_mean, code_std, code_scale, code_clipped=None,
+                 latent_dim=None, num_classes=None, **kwargs):
         if isinstance(code_generator, dict):
             code_generator = keras.saving.deserialize_keras_object(code_generator)
         if isinstance(decoder, dict):
@@ -41,6 +42,7 @@ class LatentCodeGenerator(GANGenerator):
         self.code_mean = [float(v) for v in code_mean]
         self.code_std = [float(v) for v in code_std]
         self.code_scale = float(code_scale)
+        self.code_clipped = None if code_clipped is None else float(code_clipped)
         check_statistics(self.code_mean, self.code_std, self.code_scale)
         code_shape = tuple(int(s) for s in decoder.input_shape_for_build)
         if tuple(code_generator.image_shape) != code_shape or len(self.code_mean) != code_shape[-1]:
@@ -87,5 +89,5 @@ class LatentCodeGenerator(GANGenerator):
         config.pop("num_classes", None)
         config.update(code_generator=keras.saving.serialize_keras_object(self.code_generator),
                       decoder=keras.saving.serialize_keras_object(self.decoder), code_mean=self.code_mean,
-                      code_std=self.code_std, code_scale=self.code_scale)
+                      code_std=self.code_std, code_scale=self.code_scale, code_clipped=self.code_clipped)
         return config
