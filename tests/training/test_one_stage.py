@@ -256,7 +256,9 @@ def test_exact_with_diffaugment_and_gradient_penalty():
 TERM_SPECS = {"gradient_penalty": {"weight": 10.0}, "r1": {"gamma": 10.0}, "orthogonal": {"weight": 1e-2}}
 # kinds that need another task than this file's GAN tasks, with the test that covers them
 EXACTNESS_ELSEWHERE = {
-    "path_length": "tests/training/test_stylegan2_task.py::test_one_stage_is_exact_with_the_path_length_term"}
+    "path_length": "tests/training/test_stylegan2_task.py::test_one_stage_is_exact_with_the_path_length_term",
+    # TGANv2's summed real penalty: the tganv2 task refuses one-stage training (test_tganv2_task checks the refusal)
+    "levels_r1": "tests/training/test_tganv2_task.py::test_unsupported_techniques_are_refused_with_the_reason"}
 
 
 def test_every_registered_objective_has_an_exactness_case():

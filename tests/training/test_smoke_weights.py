@@ -29,7 +29,23 @@ def _script():
     return module
 
 
+def cpu_vendor() -> str:
+    """The CPU vendor id of this machine (/proc/cpuinfo), e.g. "GenuineIntel" or "AuthenticAMD"."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            return next((line.split(":", 1)[1].strip() for line in f if line.startswith("vendor_id")), "unknown")
+    except OSError:
+        return "unknown"
+
+
 def _check(case):
+    """Bit identity holds on the CPU vendor the digests were recorded on (`recorded_on`): oneDNN picks other
+    kernels on other CPUs (measured 2026-12-01: commit 55f4e16 and HEAD give the same digests on an Intel Xeon,
+    both different from the ones recorded on AMD EPYC), so elsewhere the test is skipped, saying why."""
+    recorded_on = RECORDED.get("recorded_on", {}).get(case, "unknown")
+    if cpu_vendor() != recorded_on:
+        pytest.skip(f"{case}: digests recorded on {recorded_on}, this CPU is {cpu_vendor()}; oneDNN kernels (and "
+                    f"float rounding) differ between CPU vendors")
     name, strategy = case.split("/")
     digests = _script().run(os.path.join(REPO, "recipes", f"{name}.py"), strategy, RECORDED["steps"])
     assert digests == RECORDED["digests"][case], f"{case}: weights differ from the recorded run"
