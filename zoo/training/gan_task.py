@@ -328,11 +328,16 @@ class GANTask(Task):
         scale = self.replica_scale()
         return {k: v * scale for k, v in out.items()}
 
+    def sampler(self):
+        """What the task publishes and previews as its generator: the EMA generator (a subclass may wrap it,
+        e.g. the latent GAN's decoder of codes)."""
+        return self.ema_generator
+
     def published(self) -> dict:
-        """{"generator": the EMA generator (the sampler), "discriminator": D}."""
-        return {GENERATOR: self.ema_generator, DISCRIMINATOR: self.discriminator}
+        """{"generator": the sampler (`sampler`), "discriminator": D}."""
+        return {GENERATOR: self.sampler(), DISCRIMINATOR: self.discriminator}
 
     def preview(self, num: int, seed: int):
-        """uint8 samples of the EMA generator from seed `seed` (classes cycling 0, 1, ... if conditional)."""
+        """uint8 samples of the sampler from seed `seed` (classes cycling 0, 1, ... if conditional)."""
         labels = (np.arange(num) % self.generator.num_classes).astype(np.int32) if self.generator.num_classes else None
-        return self.ema_generator.sample(num, seed=seed, labels=labels)
+        return self.sampler().sample(num, seed=seed, labels=labels)

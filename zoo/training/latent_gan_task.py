@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from zoo.models.latent2s import LatentCodeGenerator
-from zoo.models.parts import DISCRIMINATOR, GENERATOR
 from zoo.training.gan_task import GANTask
 
 
@@ -15,7 +12,7 @@ class LatentGANTask(GANTask):
     technique of the GAN task applies; DiffAugment's colour ops act on code channels). The stage-1 decoder is
     not one of the task's networks: it has no optimizer and is never changed (frozen).
 
-    What it publishes, and previews, is the composite `LatentCodeGenerator(EMA G, decoder, statistics)`.
+    What it publishes, and previews (`sampler`), is the composite `LatentCodeGenerator(EMA G, decoder, statistics)`.
 
     Args:
         decoder: the stage-1 `CodeDecoder`.
@@ -33,17 +30,9 @@ class LatentGANTask(GANTask):
         self.code_mean, self.code_std, self.code_scale = list(code_mean), list(code_std), float(code_scale)
         self.code_clipped = code_clipped
 
-    def composite(self) -> LatentCodeGenerator:
-        """decode(denormalise(EMA G(z))), sharing the EMA generator's and the decoder's variables."""
+    def sampler(self) -> LatentCodeGenerator:
+        """The published and previewed sampler: decode(denormalise(EMA G(z))), sharing the EMA generator's and
+        the decoder's variables."""
         return LatentCodeGenerator(code_generator=self.ema_generator, decoder=self.decoder, code_mean=self.code_mean,
                                    code_std=self.code_std, code_scale=self.code_scale,
                                    code_clipped=self.code_clipped).build_for_inputs()
-
-    def published(self) -> dict:
-        """{"generator": the composite sampler, "discriminator": the code discriminator}."""
-        return {GENERATOR: self.composite(), DISCRIMINATOR: self.discriminator}
-
-    def preview(self, num: int, seed: int):
-        """uint8 decoded samples of the composite from seed `seed` (classes cycling if conditional)."""
-        labels = (np.arange(num) % self.generator.num_classes).astype(np.int32) if self.generator.num_classes else None
-        return self.composite().sample(num, seed=seed, labels=labels)

@@ -377,15 +377,22 @@ def data_section(recipe_json: dict) -> dict:
     return recipe_json.get("data", recipe_json)
 
 
-def load_recipe(path: str, smoke: bool = False) -> TrainRecipe:
-    """Import `RECIPE` from a recipe file (by path); `smoke=True` returns its `smoke()` variant. A recipe with a
-    wrong field raises a RecipeError whose message starts with the file's path."""
+def recipe_module(path: str):
+    """The executed module of a recipe file (by path): its `RECIPE`, `smoke()` and, for a stage-2 recipe,
+    `STAGE1_RECIPE` (`zoo.training.stages`). Errors of the file itself propagate."""
     if not os.path.isfile(path):
         raise FileNotFoundError(f"recipe file not found: {path}")
     spec = importlib.util.spec_from_file_location(f"zoo_recipe_{os.path.basename(path)[:-3]}", path)
     module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def load_recipe(path: str, smoke: bool = False) -> TrainRecipe:
+    """Import `RECIPE` from a recipe file (by path); `smoke=True` returns its `smoke()` variant. A recipe with a
+    wrong field raises a RecipeError whose message starts with the file's path."""
     try:
-        spec.loader.exec_module(module)
+        module = recipe_module(path)
         recipe = getattr(module, "RECIPE", None)
         if not isinstance(recipe, TrainRecipe):
             raise RecipeError(f"RECIPE must be a zoo.training.TrainRecipe(...), got {type(recipe).__name__}")

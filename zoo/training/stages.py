@@ -9,19 +9,15 @@ recipes return `load_recipe(path, smoke=True)`.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 
-from zoo.training.recipe import load_recipe
+from zoo.training.recipe import load_recipe, recipe_module
 
 STAGE1_DIR = "stage1"
 
 
-def stage1_recipe_path(path: str) -> str | None:
-    """The path of the stage-1 recipe a recipe file names (`STAGE1_RECIPE`), or None."""
-    spec = importlib.util.spec_from_file_location(f"zoo_recipe_stages_{os.path.basename(path)[:-3]}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+def stage1_recipe_path(module, path: str) -> str | None:
+    """The path of the stage-1 recipe that recipe file `path` (executed: `module`) names, or None."""
     name = getattr(module, "STAGE1_RECIPE", None)
     return os.path.join(os.path.dirname(os.path.abspath(path)), name) if name else None
 
@@ -31,14 +27,12 @@ def smoke_recipe(path: str, scratch: str, stream=None, strategy: str = "default"
     one (see the module docstring); `steps` (default: the smoke's) and `strategy` apply to that stage-1 run."""
     from zoo.training.loop import train
 
-    stage1 = stage1_recipe_path(path)
+    module = recipe_module(path)
+    stage1 = stage1_recipe_path(module, path)
     if stage1 is None:
         return load_recipe(path, smoke=True)
     workdir = os.path.join(scratch, STAGE1_DIR)
     export = os.path.join(workdir, "export")
     if not os.path.isfile(os.path.join(export, "config.json")):
         train(load_recipe(stage1, smoke=True), workdir, steps=steps, strategy=strategy, stream=stream)
-    spec = importlib.util.spec_from_file_location(f"zoo_recipe_smoke_{os.path.basename(path)[:-3]}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
     return module.smoke(export).validate()

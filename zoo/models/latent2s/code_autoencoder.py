@@ -61,8 +61,46 @@ class _ShapeBuilt(keras.Model):
         self.build_for_inputs()
 
 
+class _CodeNetwork(_ShapeBuilt):
+    """The configuration an encoder and its mirrored decoder share (see `CodeEncoder` for the arguments),
+    checked once; `widths` are the channels of the levels, from the image side."""
+
+    def __init__(self, *, resolution=64, image_channels=3, factor=4, code_channels=4, channels=64,
+                 channel_mult=(1, 2, 2), groups=8, **kwargs):
+        super().__init__(**kwargs)
+        self.resolution, self.image_channels = int(resolution), int(image_channels)
+        self.factor, self.code_channels = _check_factor(factor), int(code_channels)
+        self.channels, self.groups = int(channels), int(groups)
+        self.channel_mult = tuple(int(m) for m in channel_mult)
+        self.levels = int(np.log2(self.factor))
+        if len(self.channel_mult) != self.levels + 1:
+            raise ValueError(f"channel_mult needs log2(factor) + 1 = {self.levels + 1} entries, got "
+                             f"{self.channel_mult}")
+        if self.resolution % self.factor:
+            raise ValueError(f"resolution {self.resolution} is not divisible by factor {self.factor}")
+        self.widths = [self.channels * m for m in self.channel_mult]
+
+    @property
+    def image_shape(self) -> tuple:
+        return (self.resolution, self.resolution, self.image_channels)
+
+    @property
+    def code_shape(self) -> tuple:
+        side = self.resolution // self.factor
+        return (side, side, self.code_channels)
+
+    def code_config(self) -> dict:
+        """The constructor arguments (JSON types), shared by the encoder, the decoder and the autoencoder."""
+        return {"resolution": self.resolution, "image_channels": self.image_channels, "factor": self.factor,
+                "code_channels": self.code_channels, "channels": self.channels,
+                "channel_mult": list(self.channel_mult), "groups": self.groups}
+
+    def get_config(self):
+        return {**super().get_config(), **self.code_config()}
+
+
 @keras.saving.register_keras_serializable(package="zoo")
-class CodeEncoder(_ShapeBuilt):
+class CodeEncoder(_CodeNetwork):
     """Images [N, H, W, C] in [-1, 1] -> codes [N, H/f, W/f, c] (linear output; stage 2 normalises them).
 
     conv3x3, then log2(f) x (ResidualBlock, stride-2 conv3x3), ResidualBlock, GroupNorm-swish-conv3x3 to c
@@ -76,25 +114,15 @@ class CodeEncoder(_ShapeBuilt):
         channels: width of the first level; deeper levels use `channel_mult` x channels each.
     """
 
-    def __init__(self, *, resolution=64, image_channels=3, factor=4, code_channels=4, channels=64,
-                 channel_mult=(1, 2, 2), groups=8, **kwargs):
+    def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.resolution, self.image_channels = int(resolution), int(image_channels)
-        self.factor, self.code_channels = _check_factor(factor), int(code_channels)
-        self.channels, self.groups = int(channels), int(groups)
-        self.channel_mult = tuple(int(m) for m in channel_mult)
-        levels = int(np.log2(self.factor))
-        if len(self.channel_mult) != levels + 1:
-            raise ValueError(f"channel_mult needs log2(factor) + 1 = {levels + 1} entries, got {self.channel_mult}")
-        if self.resolution % self.factor:
-            raise ValueError(f"resolution {self.resolution} is not divisible by factor {self.factor}")
-        width = [self.channels * m for m in self.channel_mult]
+        width, levels = self.widths, self.levels
         self.conv_in = layers.Conv2D(width[0], 3, padding="same", name="conv_in")
         self.blocks = [ResidualBlock(width[i], self.groups, name=f"block{i}") for i in range(levels + 1)]
         self.downs = [layers.Conv2D(width[i], 3, strides=2, padding="same", name=f"down{i}") for i in range(levels)]
         self.norm_out = layers.GroupNormalization(self.groups, epsilon=1e-6, name="norm_out")
         self.conv_out = layers.Conv2D(self.code_channels, 3, padding="same", name="conv_out")
-        self.input_shape_for_build = (self.resolution, self.resolution, self.image_channels)
+        self.input_shape_for_build = self.image_shape
 
     def call(self, images, training=None):
         h = self.conv_in(images)
@@ -104,41 +132,23 @@ class CodeEncoder(_ShapeBuilt):
                 h = self.downs[i](h)
         return self.conv_out(keras.activations.silu(self.norm_out(h)))
 
-    def get_config(self):
-        return {**super().get_config(), "resolution": self.resolution, "image_channels": self.image_channels,
-                "factor": self.factor, "code_channels": self.code_channels, "channels": self.channels,
-                "channel_mult": list(self.channel_mult), "groups": self.groups}
-
 
 @keras.saving.register_keras_serializable(package="zoo")
-class CodeDecoder(_ShapeBuilt):
+class CodeDecoder(_CodeNetwork):
     """Codes [N, H/f, W/f, c] -> images [N, H, W, C] in [-1, 1]: the mirror of `CodeEncoder` (conv3x3,
     ResidualBlock, log2(f) x (nearest 2x upsampling + conv3x3, ResidualBlock), GroupNorm-swish-conv3x3, tanh).
     Same arguments as `CodeEncoder`."""
 
-    def __init__(self, *, resolution=64, image_channels=3, factor=4, code_channels=4, channels=64,
-                 channel_mult=(1, 2, 2), groups=8, **kwargs):
+    def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.resolution, self.image_channels = int(resolution), int(image_channels)
-        self.factor, self.code_channels = _check_factor(factor), int(code_channels)
-        self.channels, self.groups = int(channels), int(groups)
-        self.channel_mult = tuple(int(m) for m in channel_mult)
-        levels = int(np.log2(self.factor))
-        if len(self.channel_mult) != levels + 1:
-            raise ValueError(f"channel_mult needs log2(factor) + 1 = {levels + 1} entries, got {self.channel_mult}")
-        width = [self.channels * m for m in self.channel_mult][::-1]
+        width, levels = self.widths[::-1], self.levels
         self.conv_in = layers.Conv2D(width[0], 3, padding="same", name="conv_in")
         self.blocks = [ResidualBlock(width[i], self.groups, name=f"block{i}") for i in range(levels + 1)]
         self.ups = [layers.Conv2D(width[i + 1], 3, padding="same", name=f"up{i}") for i in range(levels)]
         self.upsample = layers.UpSampling2D(2, interpolation="nearest")
         self.norm_out = layers.GroupNormalization(self.groups, epsilon=1e-6, name="norm_out")
         self.conv_out = layers.Conv2D(self.image_channels, 3, padding="same", name="conv_out")
-        side = self.resolution // self.factor
-        self.input_shape_for_build = (side, side, self.code_channels)
-
-    @property
-    def image_shape(self) -> tuple:
-        return (self.resolution, self.resolution, self.image_channels)
+        self.input_shape_for_build = self.code_shape
 
     def call(self, codes, training=None):
         h = self.conv_in(codes)
@@ -147,11 +157,6 @@ class CodeDecoder(_ShapeBuilt):
             if i < len(self.ups):
                 h = self.ups[i](self.upsample(h))
         return keras.ops.tanh(self.conv_out(keras.activations.silu(self.norm_out(h))))
-
-    def get_config(self):
-        return {**super().get_config(), "resolution": self.resolution, "image_channels": self.image_channels,
-                "factor": self.factor, "code_channels": self.code_channels, "channels": self.channels,
-                "channel_mult": list(self.channel_mult), "groups": self.groups}
 
 
 @keras.saving.register_keras_serializable(package="zoo")
@@ -172,17 +177,15 @@ class CodeAutoencoder(_ShapeBuilt):
                     code_channels=code_channels, channels=channels, channel_mult=channel_mult, groups=groups)
         self.encoder = CodeEncoder(**args, name="encoder")
         self.decoder = CodeDecoder(**args, name="decoder")
-        self.args = {k: (list(v) if isinstance(v, tuple) else v) for k, v in self.encoder.get_config().items()
-                     if k in args}
-        self.input_shape_for_build = self.encoder.input_shape_for_build
+        self.input_shape_for_build = self.encoder.image_shape
 
     @property
     def image_shape(self) -> tuple:
-        return self.decoder.image_shape
+        return self.encoder.image_shape
 
     @property
     def code_shape(self) -> tuple:
-        return self.decoder.input_shape_for_build
+        return self.encoder.code_shape
 
     @property
     def compression_ratio(self) -> float:
@@ -199,4 +202,4 @@ class CodeAutoencoder(_ShapeBuilt):
         return self.decoder(self.encoder(images, training=training), training=training)
 
     def get_config(self):
-        return {**super().get_config(), **self.args}
+        return {**super().get_config(), **self.encoder.code_config()}
