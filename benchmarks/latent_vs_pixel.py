@@ -3,9 +3,12 @@
 (`recipes/latent2s_emoji64_pixel.py`: 64x64x3 emoji), same data, hyperparameters, hardware and threads.
 
 For each seed, both runs train in this process (order alternating with the seed) for `--budget` seconds of
-training each; every `--eval-every` seconds of training the EMA generator is measured: FID of `--fid-num`
-samples (seed 0) against all 3,926 emoji (`emoji/all`, the few-shot protocol of the shipped emoji models)
-with the FID Inception network. Evaluation time is not in the clock. The latent run's clock is reported
+training each; at the training times `--eval-at` (default: every `--eval-every` seconds) the EMA generator is
+measured: FID of `--fid-num` samples (seed 0) against all 3,926 emoji (`emoji/all`, the few-shot protocol of
+the shipped emoji models) with the FID Inception network. Evaluation time is not in the clock; the first
+step's tracing is (both runs pay it). The time to a FID is that of the first evaluation at or below it, so its
+resolution is the evaluation grid: a geometric grid (`--eval-at 30,60,120,240,480`) resolves ratios at short
+times as well as long ones. The latent run's clock is reported
 without and with stage 1 (`wall_clock_s` of the stage-1 work dir's train_state.json: its whole training time,
 which one pixel-space comparison does not amortise over several GANs).
 
@@ -47,8 +50,23 @@ def fid_of(generator, num: int, real, extractor) -> float:
     return float(metric_value("fid", real, features, 0)["value"])
 
 
-def train_run(recipe, *, budget: float, eval_every: float, fid_num: int, real, extractor) -> dict:
-    """Train `recipe`'s task for `budget` seconds of training time, measuring FID every `eval_every` seconds."""
+def eval_times(budget: float, eval_every: float, eval_at: str) -> list[float]:
+    """The training times (seconds) at which FID is measured: `eval_at` ("30,60,...") or every `eval_every`;
+    the budget itself is always the last."""
+    if eval_at:
+        times = sorted({float(t) for t in eval_at.split(",")})
+        if times[0] <= 0:
+            raise ValueError(f"--eval-at times must be positive seconds, got {eval_at!r}")
+    else:
+        if eval_every <= 0:
+            raise ValueError(f"--eval-every must be positive, got {eval_every}")
+        times = [eval_every * k for k in range(1, int(budget // eval_every) + 1)]
+    return [t for t in times if t < budget] + [budget]
+
+
+def train_run(recipe, *, budget: float, times: list[float], fid_num: int, real, extractor) -> dict:
+    """Train `recipe`'s task for `budget` seconds of training time, measuring FID when the training time
+    passes each of `times`."""
     import keras
     import numpy as np
     import tensorflow as tf
@@ -63,7 +81,7 @@ def train_run(recipe, *, budget: float, eval_every: float, fid_num: int, real, e
     task = build_task(recipe, strategy, batch_spec(arrays))
     iterator = iter(make_train_dataset(arrays, examples_per_step=recipe.data.batch_size, seed=recipe.run.seed))
     step_fn = make_step_fn(task, strategy, seed=recipe.run.seed)
-    curve, train_s, steps, warm_s, next_eval = [], 0.0, 0, None, eval_every
+    curve, train_s, steps, warm_s, pending = [], 0.0, 0, None, list(times)
     while train_s < budget:
         t0 = time.perf_counter()
         out = step_fn(iterator)
@@ -72,13 +90,16 @@ def train_run(recipe, *, budget: float, eval_every: float, fid_num: int, real, e
         steps += 1
         if steps == WARMUP_STEPS:
             warm_s = train_s
-        if train_s >= next_eval or train_s >= budget:
+        if train_s >= pending[0] or train_s >= budget:
             fid = fid_of(task.published()["generator"], fid_num, real, extractor)
             curve.append({"train_s": round(train_s, 1), "steps": steps,
                           "images_seen": steps * recipe.data.batch_size, "fid": round(fid, 3)})
             print(json.dumps({"progress": recipe.name, "seed": recipe.run.seed, **curve[-1]}), file=sys.stderr,
                   flush=True)
-            next_eval += eval_every
+            while pending and train_s >= pending[0]:
+                pending.pop(0)
+            if not pending:
+                break
     s_per_step = (train_s - warm_s) / (steps - WARMUP_STEPS) if warm_s is not None and steps > WARMUP_STEPS \
         else train_s / steps
     return {"s_per_step": s_per_step, "curve": curve, "steps": steps}
@@ -102,12 +123,27 @@ def summary(values):
     return {"mean": float(np.mean(values)), "std": float(np.std(values)), "n": len(values)}
 
 
+def seed_row(seed: int, px: dict, lt: dict, target: float, stage1_s: float) -> dict:
+    """One seed's ratios, pixel over latent (> 1: the latent GAN is faster / needs fewer images)."""
+    t_px, t_lt = reached(px["curve"], target, "train_s"), reached(lt["curve"], target, "train_s")
+    return {"seed": seed, "target_fid": target,
+            "step_time_ratio": px["s_per_step"] / lt["s_per_step"],
+            "pixel_s_to_target": t_px, "latent_s_to_target": t_lt,
+            "time_to_fid_ratio": ratio(t_px, t_lt),
+            "time_to_fid_ratio_with_stage1": ratio(t_px, None if t_lt is None else t_lt + stage1_s),
+            "images_to_fid_ratio": ratio(reached(px["curve"], target, "images_seen"),
+                                         reached(lt["curve"], target, "images_seen")),
+            "final_fid": {"pixel": px["curve"][-1]["fid"], "latent": lt["curve"][-1]["fid"]}}
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--stage1", required=True, help="work dir of the stage-1 run (its export/ and train_state.json)")
     p.add_argument("--seeds", default="0,1,2")
     p.add_argument("--budget", type=float, default=1200.0, help="training seconds per run")
     p.add_argument("--eval-every", type=float, default=300.0, help="training seconds between FID evaluations")
+    p.add_argument("--eval-at", default="", help="comma-separated training seconds of the FID evaluations "
+                   "(instead of --eval-every)")
     p.add_argument("--fid-num", type=int, default=1000)
     p.add_argument("--target-fid", type=float, default=None)
     p.add_argument("--reference", default="emoji/all")
@@ -122,6 +158,7 @@ def main(argv=None):
     from zoo.provenance import git_commit, hardware
     from zoo.training.recipe import load_recipe
 
+    times = eval_times(args.budget, args.eval_every, args.eval_at)
     tf.config.experimental.enable_op_determinism()
     with open(os.path.join(args.stage1, "train_state.json")) as f:
         stage1_s = float(json.load(f)["wall_clock_s"])
@@ -140,7 +177,7 @@ def main(argv=None):
     for i, seed in enumerate(int(s) for s in args.seeds.split(",")):
         order = (("pixel", pixel), ("latent", latent)) if i % 2 == 0 else (("latent", latent), ("pixel", pixel))
         for label, recipe in order:
-            result = train_run(recipe.replace(seed=seed), budget=args.budget, eval_every=args.eval_every,
+            result = train_run(recipe.replace(seed=seed), budget=args.budget, times=times,
                                fid_num=args.fid_num, real=real, extractor=extractor)
             runs[seed, label] = result
             emit({"run": label, "recipe": recipe.name, "seed": seed, **result})
@@ -148,20 +185,11 @@ def main(argv=None):
     target = args.target_fid if args.target_fid is not None else max(r["curve"][-1]["fid"] for r in runs.values())
     per_seed = []
     for seed in seeds:
-        px, lt = runs[seed, "pixel"], runs[seed, "latent"]
-        t_px, t_lt = reached(px["curve"], target, "train_s"), reached(lt["curve"], target, "train_s")
-        row = {"seed": seed, "target_fid": target,
-               "step_time_ratio": px["s_per_step"] / lt["s_per_step"],
-               "pixel_s_to_target": t_px, "latent_s_to_target": t_lt,
-               "time_to_fid_ratio": ratio(t_px, t_lt),
-               "time_to_fid_ratio_with_stage1": ratio(t_px, None if t_lt is None else t_lt + stage1_s),
-               "images_to_fid_ratio": ratio(reached(px["curve"], target, "images_seen"),
-                                            reached(lt["curve"], target, "images_seen")),
-               "final_fid": {"pixel": px["curve"][-1]["fid"], "latent": lt["curve"][-1]["fid"]}}
+        row = seed_row(seed, runs[seed, "pixel"], runs[seed, "latent"], target, stage1_s)
         per_seed.append(row)
         emit({"kind": "seed", **row})
     emit({"kind": "summary", "baseline": "pixel", "candidate": "latent", "target_fid": target,
-          "stage1_wall_clock_s": stage1_s, "budget_s": args.budget, "fid_num": args.fid_num,
+          "stage1_wall_clock_s": stage1_s, "budget_s": args.budget, "eval_at_s": times, "fid_num": args.fid_num,
           "reference": args.reference, "seeds": seeds, "hardware": hardware(), "git_commit": git_commit(),
           **{key: summary([r[key] for r in per_seed]) for key in
              ("step_time_ratio", "time_to_fid_ratio", "time_to_fid_ratio_with_stage1", "images_to_fid_ratio")}})
