@@ -52,6 +52,10 @@ def _set(path, value):
     return mutate
 
 
+# a two-stage model's first run (zoo.models.latent2s), recipe.stage1
+STAGE1 = {"path": "recipes/latent2s_emoji64_stage1.py", "git_commit": "c" * 40, "steps": 2000,
+          "wall_clock_s": 1500.0, "hardware": "2 CPU cores", "command": "zoo train recipes/latent2s_emoji64_stage1.py"}
+
 BAD = {
     "missing top-level key": (_set(["license"], KeyError), "missing required key.*license"),
     "unknown top-level key": (_set(["weights"], 1), "unknown key.*weights"),
@@ -92,6 +96,11 @@ BAD = {
     "floor_num zero": (_set(["metrics", 0, "floor_num"], 0), r"metrics\[0\]\.floor_num"),
     "floor_num float": (_set(["metrics", 0, "floor_num"], 392.0), r"metrics\[0\]\.floor_num"),
     "truncation_space unknown": (_set(["truncation_space"], "psi"), r"truncation_space.*'z', 'w', 'call'"),
+    "stage1 unknown key": (_set(["recipe", "stage1"], dict(STAGE1, extra=1)), r"recipe\.stage1.*unknown key"),
+    "stage1 steps string": (_set(["recipe", "stage1"], dict(STAGE1, steps="5")), r"recipe\.stage1\.steps"),
+    "stage1 of stage1": (_set(["recipe", "stage1"], dict(STAGE1, stage1=STAGE1)), r"recipe\.stage1.*unknown key"),
+    "stage1 missing hardware": (_set(["recipe", "stage1"], {k: v for k, v in STAGE1.items() if k != "hardware"}),
+                                r"recipe\.stage1.*hardware"),
     "masks file without sparsity": (_set(["files", "masks.h5"], {"sha256": "a" * 64, "size": 1}),
                                     "sparsity.*masks.h5"),
 }
@@ -137,6 +146,8 @@ def test_optional_fields_accepted():
                                                                  "emoji/test (n=392)")
     for space in ("z", "w", "call"):
         validate_manifest(dict(manifest, truncation_space=space))
+    manifest["recipe"]["stage1"] = dict(STAGE1, git_commit=None)
+    validate_manifest(manifest)
 
 
 def test_ticket_sparsity_accepted():

@@ -90,3 +90,18 @@ def test_card_of_a_w_space_model_says_psi():
     assert "| psi | seed |" in text and "9.5 (n=392)" in text
     assert "FID over the truncation psi (w-space truncation" in text and "0.7: 20" in text
     assert "n = 5,000 samples each" in text and "truncated at +-T" not in text
+
+
+def test_card_of_a_two_stage_model_shows_stage1_and_both_commands():
+    from tests.hub.test_manifest import STAGE1
+
+    manifest = copy.deepcopy(GOOD)
+    manifest["recipe"].update(command="zoo train recipes/latent2s_emoji64.py", wall_clock_s=600.0,
+                              stage1=dict(STAGE1, wall_clock_s=1500.0))
+    text = make_model_card(manifest)
+    line = next(line for line in text.splitlines() if line.startswith("- stage 1"))
+    assert "recipes/latent2s_emoji64_stage1.py" in line and "c" * 40 in line and "2,000 steps" in line
+    assert "25.0 min wall clock" in line and "both stages: 35.0 min" in line, line
+    commands = text[text.index("```bash"):]
+    assert commands.index(STAGE1["command"]) < commands.index("zoo train recipes/latent2s_emoji64.py")
+    assert "- stage 1" not in make_model_card(GOOD)

@@ -365,4 +365,27 @@ def release(workdir: str, *, recipe_path: str, repo_id: str, license: str, num: 
     return folder_from_workdir(workdir, recipe_path=recipe_path, license=license, repo_id=repo_id,
                                num_examples=int(info["num_examples"][recipe["split"]]), metrics=metrics,
                                git_commit=git_commit or state.get("git_commit"), overwrite=overwrite,
-                               command=train_command)
+                               command=train_command, stage1=stage1_entry(recipe_path, recipe.get("codes_from")))
+
+
+def stage1_entry(recipe_path: str, codes_from: str | None) -> dict | None:
+    """The manifest's `recipe.stage1` of a two-stage model: the stage-1 run that wrote `codes_from` (its work
+    dir's train_state.json: steps, wall clock, hardware, commit, command) and the recipe file that `recipe_path`
+    names as its STAGE1_RECIPE; None for a one-stage model."""
+    if not codes_from:
+        return None
+    from zoo.training.recipe import recipe_module
+    from zoo.training.stages import stage1_recipe_path
+
+    state_path = os.path.join(os.path.dirname(os.path.normpath(codes_from)), "train_state.json")
+    if not os.path.isfile(state_path):
+        raise FileNotFoundError(f"{state_path} is missing: the stage-1 run that wrote {codes_from} is needed for "
+                                f"the model card (its steps, wall clock and command)")
+    with open(state_path) as f:
+        state = json.load(f)
+    path = stage1_recipe_path(recipe_module(recipe_path), recipe_path)
+    if path is None:
+        raise ValueError(f"{recipe_path} trains on codes ({codes_from}) but names no STAGE1_RECIPE")
+    return {"path": os.path.relpath(path), "steps": int(state["step"]), "wall_clock_s": float(state["wall_clock_s"]),
+            "hardware": state.get("hardware", "unknown"), "git_commit": state.get("git_commit"),
+            "command": state.get("command") or f"zoo train {os.path.relpath(path)}"}

@@ -270,8 +270,13 @@ def _metrics(value, path):
             _opt(_str)(m.get(key), f"{where}.{key}")
 
 
-def _recipe(value, path):
-    _check_dict(value, path, ("path", "git_commit", "steps", "wall_clock_s", "hardware"), ("command",))
+def _recipe(value, path, stage=False):
+    """A run's recipe entry; a two-stage model's (`zoo.models.latent2s`) carries its first stage as `stage1`,
+    an entry of the same form."""
+    _check_dict(value, path, ("path", "git_commit", "steps", "wall_clock_s", "hardware"),
+                ("command",) if stage else ("command", "stage1"))
+    if "stage1" in value:
+        _recipe(value["stage1"], f"{path}.stage1", stage=True)
     _str(value["path"], f"{path}.path")
     commit = value["git_commit"]
     if commit is not None and (not isinstance(commit, str) or not COMMIT_PATTERN.match(commit)):

@@ -203,10 +203,29 @@ def training(manifest: dict) -> str:
     return (f"- recipe: `{recipe['path']}` at commit `{commit}`\n"
             f"- {_fmt(recipe['steps'])} generator steps, {_duration(recipe['wall_clock_s'])} wall clock "
             f"on {recipe['hardware']}\n"
+            f"{stage1_line(recipe)}"
             f"- dataset: {manifest['dataset']['name']} ({manifest['dataset']['split']} split, "
             f"{_fmt(manifest['dataset']['num_examples'])} examples)\n"
             f"{sparsity_line(manifest)}\n"
-            f"Exact command:\n\n```bash\n{command}\n```\n")
+            f"Exact command:\n\n```bash\n{stage1_command(recipe)}{command}\n```\n")
+
+
+def stage1_line(recipe: dict) -> str:
+    """A list item on a two-stage model's first run (`recipe.stage1`), "" for a one-stage model."""
+    stage1 = recipe.get("stage1")
+    if not stage1:
+        return ""
+    commit = stage1["git_commit"] or "(not recorded)"
+    total = float(stage1["wall_clock_s"]) + float(recipe["wall_clock_s"])
+    return (f"- stage 1 (the autoencoder whose frozen codes the GAN learns): recipe `{stage1['path']}` at commit "
+            f"`{commit}`, {_fmt(stage1['steps'])} steps, {_duration(stage1['wall_clock_s'])} wall clock on "
+            f"{stage1['hardware']}; both stages: {_duration(total)}\n")
+
+
+def stage1_command(recipe: dict) -> str:
+    """The stage-1 command and a newline, before the stage-2 one ("" for a one-stage model)."""
+    stage1 = recipe.get("stage1")
+    return f"{stage1.get('command') or 'zoo train ' + stage1['path']}\n" if stage1 else ""
 
 
 def sparsity_line(manifest: dict) -> str:

@@ -307,7 +307,7 @@ def copy_model_files(source: str, target: str) -> list[str]:
 
 def folder_from_workdir(workdir: str, *, recipe_path: str, license: str, repo_id: str, num_examples: int,
                         metrics: list | tuple = (), command: str | None = None, git_commit: str | None = None,
-                        weights_root: str | None = None, overwrite: bool = False) -> dict:
+                        weights_root: str | None = None, overwrite: bool = False, stage1: dict | None = None) -> dict:
     """Turn a finished training run into `weights_manifest/<name>/`: files, manifest, samples, model card.
 
     Reads `<workdir>/export/` (the model files, `zoo.models.parts`), `<workdir>/recipe.json` (name, dataset, split)
@@ -324,6 +324,8 @@ def folder_from_workdir(workdir: str, *, recipe_path: str, license: str, repo_id
         git_commit: the commit the run was trained at (default: the checkout's HEAD now).
         weights_root: the weights_manifest folder (default: `zoo.hub.registry.weights_dir()`).
         overwrite: replace an existing model folder.
+        stage1: a two-stage model's first run (`zoo.models.latent2s`), a recipe entry of the same form
+            ({"path", "steps", "wall_clock_s", "hardware", "git_commit"[, "command"]}), stored as `recipe.stage1`.
 
     Example:
         >>> folder_from_workdir("runs/sngan-fmnist-32", recipe_path="recipes/sngan_fmnist32.py",
@@ -356,7 +358,7 @@ def folder_from_workdir(workdir: str, *, recipe_path: str, license: str, repo_id
         license=license, repo_id=repo_id, metrics=metrics,
         recipe={"path": recipe_path, "steps": int(state["step"]), "wall_clock_s": float(state["wall_clock_s"]),
                 "hardware": state.get("hardware", "unknown"), "command": command or state.get("command") or f"zoo train {recipe_path}",
-                "git_commit": git_commit}, generator=generator)
+                "git_commit": git_commit, **({"stage1": stage1} if stage1 else {})}, generator=generator)
     write_samples(folder, generator)
     write_class_grid(folder, generator)
     write_style_mixing(folder, generator)
