@@ -130,6 +130,9 @@ def seed_row(seed: int, px: dict, lt: dict, target: float, stage1_s: float) -> d
             "step_time_ratio": px["s_per_step"] / lt["s_per_step"],
             "pixel_s_to_target": t_px, "latent_s_to_target": t_lt,
             "time_to_fid_ratio": ratio(t_px, t_lt),
+            # reached at the latent run's first evaluation: it may have got there earlier, so the ratio is a
+            # lower bound (a finer --eval-at grid at the start resolves it)
+            "latent_reached_at_first_eval": t_lt is not None and t_lt == lt["curve"][0]["train_s"],
             "time_to_fid_ratio_with_stage1": ratio(t_px, None if t_lt is None else t_lt + stage1_s),
             "images_to_fid_ratio": ratio(reached(px["curve"], target, "images_seen"),
                                          reached(lt["curve"], target, "images_seen")),

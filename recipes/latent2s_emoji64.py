@@ -68,10 +68,10 @@ RECIPE = TrainRecipe(
         init_masks="",
     ),
     run=RunSpec(
-        steps=4000,
+        steps=12000,
         seed=0,
-        checkpoint_every=250,
-        sample_every=500,
+        checkpoint_every=1000,
+        sample_every=2000,
         log_every=50,
         keep_checkpoints=2,
         deterministic=True,

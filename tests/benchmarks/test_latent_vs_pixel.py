@@ -38,7 +38,8 @@ def test_seed_row_ratios(bench):
     row = bench.seed_row(1, pixel, latent, target=200.0, stage1_s=90.0)
     assert row["step_time_ratio"] == 4.0
     assert (row["pixel_s_to_target"], row["latent_s_to_target"]) == (120, 60)
-    assert row["time_to_fid_ratio"] == 2.0
+    assert row["time_to_fid_ratio"] == 2.0 and not row["latent_reached_at_first_eval"]
+    assert bench.seed_row(1, pixel, latent, target=250.0, stage1_s=0.0)["latent_reached_at_first_eval"]
     assert row["time_to_fid_ratio_with_stage1"] == pytest.approx(120 / 150)
     assert row["images_to_fid_ratio"] == pytest.approx(60 / 120)
     assert row["final_fid"] == {"pixel": 200.0, "latent": 120.0}
