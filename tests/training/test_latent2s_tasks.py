@@ -171,6 +171,12 @@ def test_autoencoder_recipe_refuses_gan_techniques_and_gan_families():
         recipe.replace(family="sngan", preset="sngan_32_small").validate()
 
 
+def test_latent_gan_refuses_diffaugment_colour_on_codes():
+    recipe = load_recipe(STAGE2, smoke=True).replace(diffaugment="color,translation")
+    with pytest.raises(ValueError, match="'color'.*assumes RGB pixels"):
+        build_task(recipe, tf.distribute.get_strategy(), {"images": (16, 16, 4), "labels": ()})
+
+
 def test_missing_stage1_folder_is_a_clear_error(tmp_path):
     recipe = load_recipe(STAGE2, smoke=True).replace(codes_from=str(tmp_path / "nowhere"))
     with pytest.raises(FileNotFoundError, match="export/ of a stage-1 autoencoder run"):

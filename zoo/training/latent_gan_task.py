@@ -8,8 +8,9 @@ from zoo.training.gan_task import GANTask
 
 class LatentGANTask(GANTask):
     """A `GANTask` whose real batch is {"codes": normalised codes [B, h, w, c]} (the float-code pipeline,
-    `zoo.training.code_data`), so the family's G and D work on codes exactly as they do on images (every
-    technique of the GAN task applies; DiffAugment's colour ops act on code channels). The stage-1 decoder is
+    `zoo.training.code_data`), so the family's G and D work on codes exactly as they do on images (the GAN
+    task's techniques run unchanged, except DiffAugment's colour ops, which assume RGB pixels and which
+    `build_latent_gan_task` refuses; translation and cutout are spatial and apply). The stage-1 decoder is
     not one of the task's networks: it has no optimizer and is never changed (frozen).
 
     What it publishes, and previews (`sampler`), is the composite `LatentCodeGenerator(EMA G, decoder, statistics)`.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import keras
 
-from zoo.augment import make_diffaugment
+from zoo.augment import make_diffaugment, parse_policy
 from zoo.augment.advaug import AdvAug
 from zoo.models import build_from_preset
 from zoo.training.autoencoder_task import AUTOENCODER, AutoencoderTask
@@ -130,6 +130,11 @@ def build_latent_gan_task(recipe, strategy, batch_spec: dict, augment=None) -> L
                          f"task on codes; style mixing (the stylegan2 task) and video families (tganv2) are not "
                          f"supported on codes (got family {recipe.model.family!r}, style_mixing = "
                          f"{recipe.task.style_mixing})")
+    if "color" in parse_policy(recipe.techniques.diffaugment):
+        raise ValueError(f"recipe {recipe.name!r}: DiffAugment 'color' (brightness, saturation, contrast) assumes "
+                         f"RGB pixels and the latent_gan task's real and fake batches are normalised codes; use "
+                         f"'translation' and / or 'cutout' on codes (got diffaugment = "
+                         f"{recipe.techniques.diffaugment!r})")
     data = recipe_code_data(recipe)
     decoder = load_autoencoder(recipe.data.codes_from).decoder
     return build_gan_task(recipe, strategy, batch_spec, augment, task_class=LatentGANTask, decoder=decoder,
