@@ -184,14 +184,17 @@ def test_missing_stage1_folder_is_a_clear_error(tmp_path):
     shutil.rmtree(tmp_path / "run", ignore_errors=True)
 
 
-def test_release_records_the_stage1_run(scratch):
+def test_release_records_the_stage1_run(scratch, monkeypatch):
     """`zoo release` of a stage-2 run stores the stage-1 run (its train_state.json, the named recipe file) as the
     manifest's recipe.stage1; a codes folder without its run is a clear error; one-stage recipes get None."""
     from zoo.cli.release import stage1_entry
 
     root, recipe = scratch
     entry = stage1_entry(STAGE2, recipe.data.codes_from)
-    assert entry["path"] == os.path.relpath(STAGE1)
+    assert entry["path"] == STAGE1  # written as the stage-2 recipe path is
+    monkeypatch.chdir(REPO)
+    assert stage1_entry("recipes/latent2s_emoji64.py", recipe.data.codes_from)["path"] == \
+        "recipes/latent2s_emoji64_stage1.py"
     assert entry["steps"] == load_recipe(STAGE1, smoke=True).run.steps and entry["wall_clock_s"] > 0
     assert set(entry) == {"path", "steps", "wall_clock_s", "hardware", "git_commit", "command"}
     assert stage1_entry(STAGE2, "") is None

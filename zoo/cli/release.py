@@ -383,9 +383,10 @@ def stage1_entry(recipe_path: str, codes_from: str | None) -> dict | None:
                                 f"the model card (its steps, wall clock and command)")
     with open(state_path) as f:
         state = json.load(f)
-    path = stage1_recipe_path(recipe_module(recipe_path), recipe_path)
-    if path is None:
+    found = stage1_recipe_path(recipe_module(recipe_path), recipe_path)
+    if found is None:
         raise ValueError(f"{recipe_path} trains on codes ({codes_from}) but names no STAGE1_RECIPE")
-    return {"path": os.path.relpath(path), "steps": int(state["step"]), "wall_clock_s": float(state["wall_clock_s"]),
+    path = os.path.join(os.path.dirname(recipe_path), os.path.basename(found))  # as recipe_path is written
+    return {"path": path, "steps": int(state["step"]), "wall_clock_s": float(state["wall_clock_s"]),
             "hardware": state.get("hardware", "unknown"), "git_commit": state.get("git_commit"),
-            "command": state.get("command") or f"zoo train {os.path.relpath(path)}"}
+            "command": state.get("command") or f"zoo train {path}"}
