@@ -21,8 +21,9 @@ Output, one JSON line each:
   runs and the same for every seed. A run that never reaches it counts as not reaching it (ratio null).
 
 Command (after stage 1: zoo train recipes/latent2s_emoji64_stage1.py --workdir runs/latent2s-emoji-64.stage1):
-    python benchmarks/latent_vs_pixel.py --stage1 runs/latent2s-emoji-64.stage1 --seeds 0,1,2 --budget 1200 \\
-        --eval-every 300 --fid-num 1000 --out benchmarks/results/latent_vs_pixel.jsonl
+    python benchmarks/latent_vs_pixel.py --stage1 runs/latent2s-emoji-64.stage1 --seeds 0,1,2 --budget 480 \\
+        --eval-at 30,60,120,240,480 --fid-num 500 --out benchmarks/results/latent_vs_pixel.jsonl
+    (70 min on 2 Intel Xeon cores; the results and what they say: README, two-stage section)
 """
 
 from __future__ import annotations
