@@ -8,7 +8,8 @@ stands in for a perceptual loss, which would need downloaded VGG weights) and, f
 patch-adversarial loss of weight 0.1 against pix2pix's patch discriminator (Isola et al. 2017) with spectral
 norm; Adam 2e-4, betas (0.5, 0.9) for both networks (taming-transformers' betas).
 
-Hardware / time: `train_state.json` of the run; the reconstruction-ceiling FID by `zoo release` of stage 2.
+Hardware / time: 2,000 steps in 1,372 s on 2 Intel Xeon cores (`train_state.json` of the run); the
+reconstruction-ceiling FID by `zoo release` of stage 2: 74.42 on the 392 test emoji (floor 56.85).
 
 Command:
     zoo train recipes/latent2s_emoji64_stage1.py --workdir runs/latent2s-emoji-64.stage1
