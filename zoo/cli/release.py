@@ -374,6 +374,7 @@ def stage1_entry(recipe_path: str, codes_from: str | None) -> dict | None:
     names as its STAGE1_RECIPE; None for a one-stage model."""
     if not codes_from:
         return None
+    from zoo.hub.publish import run_entry
     from zoo.training.recipe import recipe_module
     from zoo.training.stages import stage1_recipe_path
 
@@ -387,6 +388,4 @@ def stage1_entry(recipe_path: str, codes_from: str | None) -> dict | None:
     if found is None:
         raise ValueError(f"{recipe_path} trains on codes ({codes_from}) but names no STAGE1_RECIPE")
     path = os.path.join(os.path.dirname(recipe_path), os.path.basename(found))  # as recipe_path is written
-    return {"path": path, "steps": int(state["step"]), "wall_clock_s": float(state["wall_clock_s"]),
-            "hardware": state.get("hardware", "unknown"), "git_commit": state.get("git_commit"),
-            "command": state.get("command") or f"zoo train {path}"}
+    return run_entry(state, path, git_commit=state.get("git_commit"))

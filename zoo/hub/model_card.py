@@ -198,7 +198,7 @@ def usage(manifest: dict) -> str:
 
 def training(manifest: dict) -> str:
     recipe = manifest["recipe"]
-    command = recipe.get("command") or f"zoo train {recipe['path']}"
+    command = run_command(recipe)
     commit = recipe["git_commit"] or "(not recorded: trained outside a git checkout)"
     return (f"- recipe: `{recipe['path']}` at commit `{commit}`\n"
             f"- {_fmt(recipe['steps'])} generator steps, {_duration(recipe['wall_clock_s'])} wall clock "
@@ -222,10 +222,14 @@ def stage1_line(recipe: dict) -> str:
             f"{stage1['hardware']}; both stages: {_duration(total)}\n")
 
 
+def run_command(entry: dict) -> str:
+    """The command of a manifest recipe entry (a run, or a two-stage model's `stage1`)."""
+    return entry.get("command") or f"zoo train {entry['path']}"
+
+
 def stage1_command(recipe: dict) -> str:
     """The stage-1 command and a newline, before the stage-2 one ("" for a one-stage model)."""
-    stage1 = recipe.get("stage1")
-    return f"{stage1.get('command') or 'zoo train ' + stage1['path']}\n" if stage1 else ""
+    return f"{run_command(recipe['stage1'])}\n" if recipe.get("stage1") else ""
 
 
 def sparsity_line(manifest: dict) -> str:

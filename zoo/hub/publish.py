@@ -305,6 +305,15 @@ def copy_model_files(source: str, target: str) -> list[str]:
     return copied
 
 
+def run_entry(state: dict, recipe_path: str, *, command: str | None = None, git_commit: str | None = None) -> dict:
+    """The manifest's recipe entry of one `zoo train` run, from its work dir's train_state.json (`state`): steps,
+    wall clock, hardware, and the command (`command`, else the one `zoo train` recorded, else
+    `zoo train <recipe_path>`); `git_commit` as given (None: `write_manifest` fills in HEAD)."""
+    return {"path": recipe_path, "steps": int(state["step"]), "wall_clock_s": float(state["wall_clock_s"]),
+            "hardware": state.get("hardware", "unknown"),
+            "command": command or state.get("command") or f"zoo train {recipe_path}", "git_commit": git_commit}
+
+
 def folder_from_workdir(workdir: str, *, recipe_path: str, license: str, repo_id: str, num_examples: int,
                         metrics: list | tuple = (), command: str | None = None, git_commit: str | None = None,
                         weights_root: str | None = None, overwrite: bool = False, stage1: dict | None = None) -> dict:
@@ -356,9 +365,8 @@ def folder_from_workdir(workdir: str, *, recipe_path: str, license: str, repo_id
     manifest = write_manifest(
         folder, dataset={"name": data["dataset"], "split": data["split"], "num_examples": int(num_examples)},
         license=license, repo_id=repo_id, metrics=metrics,
-        recipe={"path": recipe_path, "steps": int(state["step"]), "wall_clock_s": float(state["wall_clock_s"]),
-                "hardware": state.get("hardware", "unknown"), "command": command or state.get("command") or f"zoo train {recipe_path}",
-                "git_commit": git_commit, **({"stage1": stage1} if stage1 else {})}, generator=generator)
+        recipe={**run_entry(state, recipe_path, command=command, git_commit=git_commit),
+                **({"stage1": stage1} if stage1 else {})}, generator=generator)
     write_samples(folder, generator)
     write_class_grid(folder, generator)
     write_style_mixing(folder, generator)
