@@ -8,6 +8,8 @@ Names:
                     splits train (8,000 clips) / test (1,000): uint8 NTHWC
   'emoji'           Noto Color Emoji, 64x64x3, no labels (Debian `fonts-noto-color-emoji`)   zoo.data.emoji
                     splits train (3,534) / test (392) / all (both, 3,926: the few-shot FID reference)
+  'emojione'        EmojiOne PNGs, 64x64x3 on white, no labels (Debian `ruby-gemojione`)      zoo.data.emojione
+                    splits fewshot100 (100) / rest (1,694; halves rest_a / rest_b, 847 each) / all (1,794)
   'cvclips'         real footage of 3 OpenCV sample videos, clips 16x64x64x3 (Debian `opencv-doc`) zoo.data.opencv_clips
                     at stride 8, label = source video; splits train (125) / test (12) / all (137): uint8 NTHWC
   'folder:<path>'   a folder of images, one subfolder per class or none                     zoo.data.folder
@@ -21,6 +23,7 @@ from __future__ import annotations
 import os
 
 from zoo.data import emoji as _emoji
+from zoo.data import emojione as _emojione
 from zoo.data import fmnist as _fmnist
 from zoo.data import folder as _folder
 from zoo.data import mfmnist as _mfmnist
@@ -32,7 +35,7 @@ from zoo.data.fmnist import load_fmnist
 from zoo.data.folder import load_image_folder
 from zoo.data.idx import read_idx, read_idx_shape
 
-NAMED = ("fmnist", *_fmnist.SUBSETS, "emoji", "mfmnist", "cvclips")
+NAMED = ("fmnist", *_fmnist.SUBSETS, "emoji", "emojione", "mfmnist", "cvclips")
 PREFIXES = ("folder:", "tfds:")
 
 
@@ -60,6 +63,8 @@ def load_arrays(name: str, split: str = "train", **kwargs):
         return load_fmnist(split=split, percent=_fmnist_percent(arg), **kwargs)
     if kind == "emoji":
         return load_emoji(split=split, **kwargs)
+    if kind == "emojione":
+        return _emojione.load_emojione(split=split, **kwargs)
     if kind == "folder":
         return load_image_folder(arg, split=split, **kwargs)
     from zoo.data.tfds_dataset import load_tfds
@@ -92,6 +97,16 @@ def _emoji_info(resolution=_emoji.DEFAULT_RESOLUTION, font: str | None = None, c
 
     del cache_dir  # accepted so that `load_arrays` keyword arguments can be passed unchanged
     counts = _emoji.num_examples(font)
+    return {"num_classes": None, "resolution": list(as_size(resolution)), "channels": 3,
+            "splits": list(counts), "num_examples": counts}
+
+
+def _emojione_info(resolution=_emojione.DEFAULT_RESOLUTION, directory: str | None = None,
+                   cache_dir: str | None = None) -> dict:
+    from zoo.data.resize import as_size
+
+    del cache_dir  # accepted so that `load_arrays` keyword arguments can be passed unchanged
+    counts = _emojione.num_examples(directory)
     return {"num_classes": None, "resolution": list(as_size(resolution)), "channels": 3,
             "splits": list(counts), "num_examples": counts}
 
@@ -139,6 +154,8 @@ def dataset_info(name: str, **kwargs) -> dict:
         return _fmnist_info(percent=_fmnist_percent(arg), **kwargs)
     if kind == "emoji":
         return _emoji_info(**kwargs)
+    if kind == "emojione":
+        return _emojione_info(**kwargs)
     if kind == "mfmnist":
         return _mfmnist_info(**kwargs)
     if kind == "cvclips":
