@@ -33,7 +33,7 @@ def make_runner(recipe, strategy=None, jit: bool = False, weights=None):
         trainer.generator.set_weights(weights[0])
         trainer.discriminator.set_weights(weights[1])
     dataset = strategy.distribute_datasets_from_function(
-        lambda ctx: make_train_dataset(image_arrays(images, labels), examples_per_step=recipe.data.batch_size * recipe.task.n_dis,
+        lambda ctx: make_train_dataset(image_arrays(images, labels), examples_per_step=recipe.data.batch_size * recipe.task.batches_per_step,
                                        seed=0, input_context=ctx))
     iterator = iter(dataset)
     step_fn = make_step_fn(trainer, strategy, seed=recipe.run.seed, jit_compile=jit)

@@ -194,7 +194,7 @@ def _step_function(model_kwargs: dict, network: str, batch: int):
     from zoo.models.tganv2.tganv2_levels import real_levels
     from zoo.training.objectives import AdversarialLoss, make_objective
     from zoo.training.randomness import StepRandomness
-    from zoo.training.tganv2_task import TGANv2Task, level_optimizer_name
+    from zoo.training.tasks.tganv2 import TGANv2Task, level_optimizer_name
 
     keras.utils.set_random_seed(0)
     rng = np.random.default_rng(0)

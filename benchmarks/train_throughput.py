@@ -67,7 +67,7 @@ def main():
         for name in ("mirrored_2cpu", "jit_compile"):
             record = {"benchmark": "train_throughput", "family": recipe.model.family, "preset": preset,
                       "baseline": "default", "candidate": name, "unit": "steps/s",
-                      "batch_size": recipe.data.batch_size, "n_dis": recipe.task.n_dis,
+                      "batch_size": recipe.data.batch_size, "n_dis": recipe.task.batches_per_step,
                       "baseline_value": round(baseline, 4),
                       "baseline_images_per_s": round(baseline * recipe.data.batch_size, 2),
                       "repeats": args.repeats, "steps_per_repeat": args.steps}

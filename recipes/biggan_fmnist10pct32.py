@@ -18,70 +18,15 @@ Command:
     zoo train recipes/biggan_fmnist10pct32.py --workdir runs/biggan-fmnist10pct-32
 """
 
-from zoo.training.recipe import (DataSpec, ModelSpec, OptimizerSpec, RunSpec, TaskSpec, TechniquesSpec,
-                                 TrainRecipe)
+from zoo.training.recipe import base
 
-RECIPE = TrainRecipe(
+RECIPE = base("biggan_fmnist32").replace(
     name="biggan-fmnist10pct-32",
-    model=ModelSpec(
-        family="biggan",
-        preset="biggan_32_small",
-        generator_overrides={"channels": 8},
-        discriminator_overrides={"channels": 8},
-    ),
-    data=DataSpec(
-        dataset="fmnist10pct",
-        split="train",
-        batch_size=64,
-        codes_from="",
-        code_scale=3.0,
-    ),
-    optimizers={
-        "generator": OptimizerSpec(lr=1e-4, beta_1=0.0, beta_2=0.999),
-        "discriminator": OptimizerSpec(lr=4e-4, beta_1=0.0, beta_2=0.999),
-    },
-    objective=({"kind": "orthogonal", "weight": 1e-4},),
-    task=TaskSpec(
-        kind="gan",
-        loss="hinge",
-        n_dis=1,
-        ema_decay=0.999,
-        ema_start=500,
-        ema_kimg=0.0,
-        ema_rampup=0.0,
-        style_mixing=0.0,
-        l1_weight=1.0,
-        ssim_weight=0.0,
-        adversarial_weight=0.0,
-        adversarial_start=0,
-    ),
-    techniques=TechniquesSpec(
-        diffaugment="",
-        training_mode="two_stage",
-        advaug_d_steps=0,
-        advaug_d_step_size=0.01,
-        advaug_d_radius=0.01,
-        advaug_g_steps=0,
-        advaug_g_step_size=0.01,
-        advaug_g_radius=0.01,
-        prune_rounds=0,
-        prune_rate=0.2,
-        rewind_step=0,
-        init_masks="",
-    ),
-    run=RunSpec(
-        steps=3000,
-        seed=0,
-        checkpoint_every=250,
-        sample_every=500,
-        log_every=50,
-        keep_checkpoints=2,
-        deterministic=True,
-        jit_compile=False,
-    ),
+    dataset="fmnist10pct",
+    generator_overrides={"channels": 8},
+    discriminator_overrides={"channels": 8},
+    steps=3000,
+    keep_checkpoints=2,
 )
 
-
-def smoke():
-    """A few tiny steps of the same run (tests): base width 4."""
-    return RECIPE.smoke(channels=4)
+# smoke(): the base's smoke with these changes (`zoo.training.recipe.derived_smoke`)

@@ -17,10 +17,10 @@ Command (after stage 1):
     zoo train recipes/latent2s_emoji64.py --workdir runs/latent2s-emoji-64
 """
 
-from zoo.training.recipe import (DataSpec, ModelSpec, OptimizerSpec, RunSpec, TaskSpec, TechniquesSpec,
-                                 TrainRecipe)
+from zoo.training.recipe import DataSpec, ModelSpec, OptimizerSpec, RunSpec, TechniquesSpec, TrainRecipe
+from zoo.training.tasks import LatentGANSettings
 
-STAGE1_RECIPE = "latent2s_emoji64_stage1.py"  # trained first; its export is data.codes_from (zoo.training.stages)
+STAGE1_RECIPE = "latent2s_emoji64_stage1.py"  # trained first; its export is task.codes_from (zoo.training.stages)
 
 RECIPE = TrainRecipe(
     name="latent2s-emoji-64",
@@ -34,27 +34,19 @@ RECIPE = TrainRecipe(
         dataset="emoji",
         split="train",
         batch_size=64,
-        codes_from="runs/latent2s-emoji-64.stage1/export",
-        code_scale=3.0,
     ),
     optimizers={
         "generator": OptimizerSpec(lr=0.0001, beta_1=0.0, beta_2=0.9),
         "discriminator": OptimizerSpec(lr=0.0004, beta_1=0.0, beta_2=0.9),
     },
     objective=(),
-    task=TaskSpec(
-        kind="latent_gan",
+    task=LatentGANSettings(
         loss="hinge",
         n_dis=1,
         ema_decay=0.999,
         ema_start=500,
-        ema_kimg=0.0,
-        ema_rampup=0.0,
-        style_mixing=0.0,
-        l1_weight=1.0,
-        ssim_weight=0.0,
-        adversarial_weight=0.0,
-        adversarial_start=0,
+        codes_from="runs/latent2s-emoji-64.stage1/export",
+        code_scale=3.0,
     ),
     techniques=TechniquesSpec(
         diffaugment="",

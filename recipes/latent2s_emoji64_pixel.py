@@ -12,8 +12,8 @@ Command:
     zoo train recipes/latent2s_emoji64_pixel.py --workdir runs/sngan-emoji-64.pixel
 """
 
-from zoo.training.recipe import (DataSpec, ModelSpec, OptimizerSpec, RunSpec, TaskSpec, TechniquesSpec,
-                                 TrainRecipe)
+from zoo.training.recipe import DataSpec, ModelSpec, OptimizerSpec, RunSpec, TechniquesSpec, TrainRecipe
+from zoo.training.tasks import GANSettings
 
 RECIPE = TrainRecipe(
     name="sngan-emoji-64.pixel",
@@ -27,27 +27,17 @@ RECIPE = TrainRecipe(
         dataset="emoji",
         split="train",
         batch_size=64,
-        codes_from="",
-        code_scale=3.0,
     ),
     optimizers={
         "generator": OptimizerSpec(lr=0.0001, beta_1=0.0, beta_2=0.9),
         "discriminator": OptimizerSpec(lr=0.0004, beta_1=0.0, beta_2=0.9),
     },
     objective=(),
-    task=TaskSpec(
-        kind="gan",
+    task=GANSettings(
         loss="hinge",
         n_dis=1,
         ema_decay=0.999,
         ema_start=500,
-        ema_kimg=0.0,
-        ema_rampup=0.0,
-        style_mixing=0.0,
-        l1_weight=1.0,
-        ssim_weight=0.0,
-        adversarial_weight=0.0,
-        adversarial_start=0,
     ),
     techniques=TechniquesSpec(
         diffaugment="",

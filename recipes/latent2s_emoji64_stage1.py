@@ -16,8 +16,8 @@ Command:
     (stage 2, recipes/latent2s_emoji64.py, reads runs/latent2s-emoji-64.stage1/export)
 """
 
-from zoo.training.recipe import (DataSpec, ModelSpec, OptimizerSpec, RunSpec, TaskSpec, TechniquesSpec,
-                                 TrainRecipe)
+from zoo.training.recipe import DataSpec, ModelSpec, OptimizerSpec, RunSpec, TrainRecipe
+from zoo.training.tasks import AutoencoderSettings
 
 RECIPE = TrainRecipe(
     name="latent2s-emoji-64.stage1",
@@ -31,41 +31,18 @@ RECIPE = TrainRecipe(
         dataset="emoji",
         split="train",
         batch_size=32,
-        codes_from="",
-        code_scale=3.0,
     ),
     optimizers={
         "autoencoder": OptimizerSpec(lr=0.0002, beta_1=0.5, beta_2=0.9),
         "discriminator": OptimizerSpec(lr=0.0002, beta_1=0.5, beta_2=0.9),
     },
     objective=(),
-    task=TaskSpec(
-        kind="autoencoder",
+    task=AutoencoderSettings(
         loss="hinge",
-        n_dis=1,
-        ema_decay=0.0,
-        ema_start=0,
         l1_weight=1.0,
         ssim_weight=1.0,
         adversarial_weight=0.1,
         adversarial_start=1000,
-        ema_kimg=0.0,
-        ema_rampup=0.0,
-        style_mixing=0.0,
-    ),
-    techniques=TechniquesSpec(
-        diffaugment="",
-        training_mode="two_stage",
-        advaug_d_steps=0,
-        advaug_d_step_size=0.01,
-        advaug_d_radius=0.01,
-        advaug_g_steps=0,
-        advaug_g_step_size=0.01,
-        advaug_g_radius=0.01,
-        prune_rounds=0,
-        prune_rate=0.2,
-        rewind_step=0,
-        init_masks="",
     ),
     run=RunSpec(
         steps=2000,

@@ -15,8 +15,8 @@ Command:
     zoo train recipes/sagan_cifar10.py --workdir runs/sagan-cifar10-32 --strategy mirrored
 """
 
-from zoo.training.recipe import (DataSpec, ModelSpec, OptimizerSpec, RunSpec, TaskSpec, TechniquesSpec,
-                                 TrainRecipe)
+from zoo.training.recipe import DataSpec, ModelSpec, OptimizerSpec, RunSpec, TechniquesSpec, TrainRecipe
+from zoo.training.tasks import GANSettings
 
 RECIPE = TrainRecipe(
     name="sagan-cifar10-32",
@@ -30,27 +30,17 @@ RECIPE = TrainRecipe(
         dataset="tfds:cifar10",
         split="train",
         batch_size=256,
-        codes_from="",
-        code_scale=3.0,
     ),
     optimizers={
         "generator": OptimizerSpec(lr=1e-4, beta_1=0.0, beta_2=0.9),
         "discriminator": OptimizerSpec(lr=4e-4, beta_1=0.0, beta_2=0.9),
     },
     objective=(),
-    task=TaskSpec(
-        kind="gan",
+    task=GANSettings(
         loss="hinge",
         n_dis=1,
         ema_decay=0.9999,
         ema_start=1000,
-        ema_kimg=0.0,
-        ema_rampup=0.0,
-        style_mixing=0.0,
-        l1_weight=1.0,
-        ssim_weight=0.0,
-        adversarial_weight=0.0,
-        adversarial_start=0,
     ),
     techniques=TechniquesSpec(
         diffaugment="",

@@ -34,70 +34,12 @@ Command:
         --repo-id zoo-gan/sngan-fmnist-32.onestage --num 10000 --reference fmnist/test --train fmnist/train --seed 0
 """
 
-from zoo.training.recipe import (DataSpec, ModelSpec, OptimizerSpec, RunSpec, TaskSpec, TechniquesSpec,
-                                 TrainRecipe)
+from zoo.training.recipe import base
 
-RECIPE = TrainRecipe(
+RECIPE = base("sngan_fmnist32").replace(
     name="sngan-fmnist-32.onestage",
-    model=ModelSpec(
-        family="sngan",
-        preset="sngan_32_small",
-        generator_overrides={},
-        discriminator_overrides={},
-    ),
-    data=DataSpec(
-        dataset="fmnist",
-        split="train",
-        batch_size=64,
-        codes_from="",
-        code_scale=3.0,
-    ),
-    optimizers={
-        "generator": OptimizerSpec(lr=1e-4, beta_1=0.0, beta_2=0.9),
-        "discriminator": OptimizerSpec(lr=4e-4, beta_1=0.0, beta_2=0.9),
-    },
-    objective=(),
-    task=TaskSpec(
-        kind="gan",
-        loss="hinge",
-        n_dis=1,
-        ema_decay=0.999,
-        ema_start=500,
-        ema_kimg=0.0,
-        ema_rampup=0.0,
-        style_mixing=0.0,
-        l1_weight=1.0,
-        ssim_weight=0.0,
-        adversarial_weight=0.0,
-        adversarial_start=0,
-    ),
-    techniques=TechniquesSpec(
-        diffaugment="",
-        training_mode="one_stage",
-        advaug_d_steps=0,
-        advaug_d_step_size=0.01,
-        advaug_d_radius=0.01,
-        advaug_g_steps=0,
-        advaug_g_step_size=0.01,
-        advaug_g_radius=0.01,
-        prune_rounds=0,
-        prune_rate=0.2,
-        rewind_step=0,
-        init_masks="",
-    ),
-    run=RunSpec(
-        steps=4500,
-        seed=0,
-        checkpoint_every=250,
-        sample_every=500,
-        log_every=50,
-        keep_checkpoints=20,
-        deterministic=True,
-        jit_compile=False,
-    ),
+    training_mode="one_stage",
+    keep_checkpoints=20,
 )
 
-
-def smoke():
-    """A few tiny steps of the same run (tests)."""
-    return RECIPE.smoke()
+# smoke(): the base's smoke with these changes (`zoo.training.recipe.derived_smoke`)

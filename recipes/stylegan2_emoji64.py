@@ -21,8 +21,8 @@ Command:
     zoo train recipes/stylegan2_emoji64.py --workdir runs/stylegan2-emoji-64
 """
 
-from zoo.training.recipe import (DataSpec, ModelSpec, OptimizerSpec, RunSpec, TaskSpec, TechniquesSpec,
-                                 TrainRecipe)
+from zoo.training.recipe import DataSpec, ModelSpec, OptimizerSpec, RunSpec, TechniquesSpec, TrainRecipe
+from zoo.training.tasks import StyleGAN2Settings
 
 RECIPE = TrainRecipe(
     name="stylegan2-emoji-64",
@@ -36,8 +36,6 @@ RECIPE = TrainRecipe(
         dataset="emoji",
         split="train",
         batch_size=32,
-        codes_from="",
-        code_scale=3.0,
     ),
     optimizers={
         "generator": OptimizerSpec(lr=0.0025, beta_1=0.0, beta_2=0.99),
@@ -47,19 +45,12 @@ RECIPE = TrainRecipe(
         {"kind": "r1", "gamma": 0.0256, "interval": 16},
         {"kind": "path_length", "weight": 2.0, "interval": 4, "decay": 0.01, "batch_shrink": 2},
     ),
-    task=TaskSpec(
-        kind="stylegan2",
+    task=StyleGAN2Settings(
         loss="non_saturating",
         n_dis=1,
-        ema_decay=0.0,
-        ema_start=0,
         ema_kimg=10.0,
         ema_rampup=0.05,
         style_mixing=0.9,
-        l1_weight=1.0,
-        ssim_weight=0.0,
-        adversarial_weight=0.0,
-        adversarial_start=0,
     ),
     techniques=TechniquesSpec(
         diffaugment="color,translation,cutout",

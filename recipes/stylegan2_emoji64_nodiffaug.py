@@ -21,73 +21,11 @@ Command:
     zoo train recipes/stylegan2_emoji64_nodiffaug.py --workdir runs/stylegan2-emoji-64.nodiffaug
 """
 
-from zoo.training.recipe import (DataSpec, ModelSpec, OptimizerSpec, RunSpec, TaskSpec, TechniquesSpec,
-                                 TrainRecipe)
+from zoo.training.recipe import base
 
-RECIPE = TrainRecipe(
+RECIPE = base("stylegan2_emoji64").replace(
     name="stylegan2-emoji-64.nodiffaug",
-    model=ModelSpec(
-        family="stylegan2",
-        preset="stylegan2_64_small",
-        generator_overrides={},
-        discriminator_overrides={},
-    ),
-    data=DataSpec(
-        dataset="emoji",
-        split="train",
-        batch_size=32,
-        codes_from="",
-        code_scale=3.0,
-    ),
-    optimizers={
-        "generator": OptimizerSpec(lr=0.0025, beta_1=0.0, beta_2=0.99),
-        "discriminator": OptimizerSpec(lr=0.0025, beta_1=0.0, beta_2=0.99),
-    },
-    objective=(
-        {"kind": "r1", "gamma": 0.0256, "interval": 16},
-        {"kind": "path_length", "weight": 2.0, "interval": 4, "decay": 0.01, "batch_shrink": 2},
-    ),
-    task=TaskSpec(
-        kind="stylegan2",
-        loss="non_saturating",
-        n_dis=1,
-        ema_decay=0.0,
-        ema_start=0,
-        ema_kimg=10.0,
-        ema_rampup=0.05,
-        style_mixing=0.9,
-        l1_weight=1.0,
-        ssim_weight=0.0,
-        adversarial_weight=0.0,
-        adversarial_start=0,
-    ),
-    techniques=TechniquesSpec(
-        diffaugment="",
-        training_mode="two_stage",
-        advaug_d_steps=0,
-        advaug_d_step_size=0.01,
-        advaug_d_radius=0.01,
-        advaug_g_steps=0,
-        advaug_g_step_size=0.01,
-        advaug_g_radius=0.01,
-        prune_rounds=0,
-        prune_rate=0.2,
-        rewind_step=0,
-        init_masks="",
-    ),
-    run=RunSpec(
-        steps=750,
-        seed=0,
-        checkpoint_every=250,
-        sample_every=500,
-        log_every=50,
-        keep_checkpoints=2,
-        deterministic=True,
-        jit_compile=False,
-    ),
+    diffaugment="",
 )
 
-
-def smoke():
-    """A few tiny steps of the same run (tests): 4 maps per resolution, batch 4 (one mbstd group)."""
-    return RECIPE.smoke(channels=4)
+# smoke(): the base's smoke with these changes (`zoo.training.recipe.derived_smoke`)

@@ -20,8 +20,8 @@ Command:
     zoo train recipes/tganv2_mfmnist64.py --workdir runs/tganv2-mfmnist-16x64
 """
 
-from zoo.training.recipe import (DataSpec, ModelSpec, OptimizerSpec, RunSpec, TaskSpec, TechniquesSpec,
-                                 TrainRecipe)
+from zoo.training.recipe import DataSpec, ModelSpec, OptimizerSpec, RunSpec, TechniquesSpec, TrainRecipe
+from zoo.training.tasks import TGANv2Settings
 
 STEPS = 3500
 
@@ -37,8 +37,6 @@ RECIPE = TrainRecipe(
         dataset="mfmnist",
         split="train",
         batch_size=16,
-        codes_from="",
-        code_scale=3.0,
     ),
     optimizers={
         "generator": OptimizerSpec(lr=0.0001, beta_1=0.0, beta_2=0.9, lr_decay_steps=STEPS),
@@ -47,19 +45,10 @@ RECIPE = TrainRecipe(
     objective=(
         {"kind": "levels_r1", "weight": 0.5},
     ),
-    task=TaskSpec(
-        kind="tganv2",
+    task=TGANv2Settings(
         loss="non_saturating",
-        n_dis=1,
         ema_decay=0.999,
         ema_start=500,
-        ema_kimg=0.0,
-        ema_rampup=0.0,
-        style_mixing=0.0,
-        l1_weight=1.0,
-        ssim_weight=0.0,
-        adversarial_weight=0.0,
-        adversarial_start=0,
     ),
     techniques=TechniquesSpec(
         diffaugment="",

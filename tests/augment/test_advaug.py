@@ -13,7 +13,7 @@ from zoo.augment.advaug import AdvAug, pgd_perturbation
 from zoo.losses import get_loss
 from zoo.models import build_from_preset
 from tests.training.helpers import rng, tiny_task
-from zoo.training.gan_task import GANTask
+from zoo.training.tasks.gan import GANTask
 from zoo.training.loop import train
 
 LR = 1e-3

@@ -20,7 +20,7 @@ from tests.training import test_loop
 from tests.training.helpers import assert_same_export, rng, tiny_recipe, tiny_task
 from zoo.data.pipeline import image_arrays, make_train_dataset
 from zoo.losses import get_loss, gradient_penalty, orthogonal_regularization, r1_penalty
-from zoo.training.gan_task import GANTask
+from zoo.training.tasks.gan import GANTask
 from zoo.training.loop import make_step_fn, train
 from zoo.training.objectives import OBJECTIVES, AdversarialLoss, make_objective
 from zoo.training.one_stage import GAMMAS, gamma, scale_gradient

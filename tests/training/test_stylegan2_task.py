@@ -1,4 +1,4 @@
-"""The StyleGAN2 task (`zoo.training.stylegan2_task`) and its objectives, on tiny networks (8x8, 8 maps) built
+"""The StyleGAN2 task (`zoo.training.tasks.stylegan2`) and its objectives, on tiny networks (8x8, 8 maps) built
 from the stylegan2 emoji recipe's smoke variant (its objective, loss, optimizers, EMA, style mixing, DiffAugment):
 
 - path-length regularization against an explicit Jacobian of the synthesis network, with the documented
@@ -37,7 +37,8 @@ from zoo.training.pruning import add_masks, prunable_kernels, prune
 from zoo.training.randomness import StepRandomness, stream_seed
 from zoo.training.recipe import load_recipe
 from zoo.training.strategy import mirrored_strategy
-from zoo.training.tasks import build_task, make_optimizer, recipe_objectives
+from zoo.training.tasks import build_task
+from zoo.training.tasks.building import make_optimizer, recipe_objectives
 
 RECIPE_PATH = os.path.join(REPO, "recipes", "stylegan2_emoji64.py")
 RECIPES = [RECIPE_PATH, os.path.join(REPO, "recipes", "stylegan2_emoji64_nodiffaug.py")]

@@ -23,7 +23,7 @@ from zoo.training.pruning import add_masks, prunable_kernels, prune
 from zoo.training.recipe import load_recipe
 from zoo.training.strategy import mirrored_strategy
 from zoo.training.tasks import build_task
-from zoo.training.tganv2_task import level_optimizer_name
+from zoo.training.tasks.tganv2 import level_optimizer_name
 
 RECIPE_PATH = os.path.join(REPO, "recipes", "tganv2_mfmnist64.py")
 TINY_G = {"latent_dim": 8, "frames": 8, "base_size": 2, "clstm_channels": 4, "channels": [4, 4, 4], "levels": 3}

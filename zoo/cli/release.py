@@ -325,7 +325,7 @@ def release(workdir: str, *, recipe_path: str, repo_id: str, license: str, num: 
     from zoo.data import dataset_info
     from zoo.hub.publish import folder_from_workdir
     from zoo.hub.registry import weights_dir
-    from zoo.training.recipe import data_section
+    from zoo.training.recipe import codes_source, data_section
 
     with open(os.path.join(workdir, "recipe.json")) as f:
         full_recipe = json.load(f)
@@ -356,8 +356,8 @@ def release(workdir: str, *, recipe_path: str, repo_id: str, license: str, num: 
         metrics = measure(generator, seed=seed, batch_size=batch_size, command=command, truncations=truncations,
                           curve_num=curve_num, num_real=num_real, floor_reference=floor_reference,
                           floor_train=floor_train, **chosen)
-        if recipe.get("codes_from"):  # a two-stage latent GAN: its reconstruction ceiling beside the samples
-            metrics.append(measure_reconstruction(generator, recipe["codes_from"],
+        if codes_source(full_recipe):  # a two-stage latent GAN: its reconstruction ceiling beside the samples
+            metrics.append(measure_reconstruction(generator, codes_source(full_recipe),
                                                   reference=f"{recipe['dataset']}/test",
                                                   train=f"{recipe['dataset']}/train", seed=seed,
                                                   batch_size=batch_size, command=command))
@@ -365,7 +365,7 @@ def release(workdir: str, *, recipe_path: str, repo_id: str, license: str, num: 
     return folder_from_workdir(workdir, recipe_path=recipe_path, license=license, repo_id=repo_id,
                                num_examples=int(info["num_examples"][recipe["split"]]), metrics=metrics,
                                git_commit=git_commit or state.get("git_commit"), overwrite=overwrite,
-                               command=train_command, stage1=stage1_entry(recipe_path, recipe.get("codes_from")))
+                               command=train_command, stage1=stage1_entry(recipe_path, codes_source(full_recipe) or None))
 
 
 def stage1_entry(recipe_path: str, codes_from: str | None) -> dict | None:

@@ -1,7 +1,13 @@
-"""`zoo train | imp`: train a recipe, or run lottery-ticket rounds (iterative magnitude pruning) on it."""
+"""`zoo train | imp`: train a recipe, or run lottery-ticket rounds (iterative magnitude pruning) on it.
+
+Stopped by SIGTERM or SIGINT (Ctrl-C), both finish the current step and write a verified checkpoint
+(`zoo.training.interrupt`), print `zoo train: interrupted by SIGTERM after step N: checkpoint ckpt-N written;
+continue with --resume` on stderr and exit with the shell's code for the signal: 143 (SIGTERM), 130 (SIGINT).
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 
@@ -42,18 +48,18 @@ def run_train(args) -> None:
     if args.smoke:  # a stage-2 recipe's smoke trains on its stage-1 smoke run, kept in <workdir>/stage1
         recipe = smoke_recipe(args.recipe, workdir, strategy=args.strategy)
         workdir = args.workdir or os.path.join("runs", recipe.name)
-    if recipe.techniques.prune_rounds:
+    if recipe.techniques is not None and recipe.techniques.prune_rounds:
         print(f"note: this recipe sets prune_rounds={recipe.techniques.prune_rounds}; `zoo train` trains one run "
               f"({'the ticket ' + recipe.techniques.init_masks if recipe.techniques.init_masks else 'dense'}), `zoo imp` runs the "
               f"lottery-ticket rounds", file=sys.stderr)
-    init_from = args.init_from
-    if init_from and not os.path.isdir(init_from):  # a published name: its sha256-verified folder
-        from zoo.cli.support import registry_entry
-        from zoo.hub.load import verified_folder
-
-        init_from = verified_folder(registry_entry(init_from))
-    state = train(recipe, workdir, steps=args.steps, strategy=args.strategy, resume=args.resume,
-                  init_from=init_from, num_devices=args.devices, command=command_line())
+    if args.init_from:  # --init-from overrides the recipe's finetune.init_from (and adds the section if absent)
+        recipe = recipe.replace(init_from=args.init_from).validate()
+    init_from = None
+    if recipe.finetune is not None and recipe.finetune.init_from:  # a name / hf:// id: its sha256-verified folder
+        init_from = pretrained_source(recipe.finetune.init_from)
+    with _exit_on_interrupt("zoo train"):
+        state = train(recipe, workdir, steps=args.steps, strategy=args.strategy, resume=args.resume,
+                      init_from=init_from, num_devices=args.devices, command=command_line())
     print(f"done: step {state.get('step')} in {state.get('wall_clock_s', 0):.0f} s; model in {workdir}/export")
 
 
@@ -63,8 +69,42 @@ def run_imp(args) -> None:
 
     recipe = load_recipe(args.recipe, smoke=args.smoke)
     workdir = args.workdir or os.path.join("runs", f"{recipe.name}.imp")
-    summary = imp(recipe, workdir, rounds=args.rounds, strategy=args.strategy, num_devices=args.devices)
+    with _exit_on_interrupt("zoo imp", "run the same command again to continue (finished rounds are re-read)"):
+        summary = imp(recipe, workdir, rounds=args.rounds, strategy=args.strategy, num_devices=args.devices)
     for info in summary:
         density = ", ".join(f"{part} {value:.4f}" for part, value in info["density"].items())
         print(f"round {info['round']}: density {density}; {info['steps']} steps in {info['wall_clock_s']:.0f} s")
     print(f"ticket: {summary[-1]['workdir']}/export (with masks.h5)")
+
+
+def pretrained_source(source: str) -> str:
+    """The verified folder of a recipe's `init_from` (`zoo.hub.load.pretrained_folder`); an unknown name is a
+    usage error naming the close names."""
+    from zoo.cli.support import UsageError
+    from zoo.hub.load import pretrained_folder
+
+    try:
+        folder, info = pretrained_folder(source)
+    except KeyError as e:
+        message = e.args[0] if e.args else str(e)
+        raise UsageError(f"init_from {source!r} is not a folder, an hf:// id or a pretrained model name: "
+                         f"{message}") from None
+    print(f"init_from {source}: {folder}" + (f" (generator sha256 {info['sha256'][:12]}...)" if info["sha256"]
+                                               else ""), file=sys.stderr)
+    return folder
+
+
+@contextlib.contextmanager
+def _exit_on_interrupt(prog: str, how: str = ""):
+    """Within: a run stopped by a signal (`TrainingInterrupted`, its checkpoint written) prints where it stopped
+    and how to continue (`how`, instead of "continue with --resume"), and exits with its code (143 SIGTERM,
+    130 SIGINT) instead of the generic 130 of `zoo.cli`."""
+    from zoo.training.interrupt import TrainingInterrupted
+
+    try:
+        yield
+    except TrainingInterrupted as e:
+        sys.stdout.flush()
+        message = str(e).replace("continue with --resume", how) if how else str(e)
+        print(f"{prog}: {message}", file=sys.stderr, flush=True)
+        raise SystemExit(e.exit_code) from None

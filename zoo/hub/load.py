@@ -137,3 +137,47 @@ def load(name: str, part: str = GENERATOR):
     object.__setattr__(model, "zoo_name", name)
     object.__setattr__(model, "manifest", json.loads(json.dumps(entry.manifest)))
     return model
+
+
+HF_PREFIX = "hf://"
+
+
+def pretrained_folder(source: str) -> tuple[str, dict]:
+    """(folder, provenance) of a pretrained model to start a run from (a recipe's `finetune.init_from`):
+
+    - a folder (a work dir's export/, a copy of a published folder): itself, as it is;
+    - a published name ("stylegan2-emoji-64"): its sha256-verified folder, as `zoo.load` checks it;
+    - "hf://org/name[@revision]": that Hub repo's snapshot (offline: from the HF cache), every file of its
+      manifest.json checked by sha256.
+
+    The provenance names the source: {"source", "name", "revision", "sha256"} (sha256 of the generator's
+    weights), for the fine-tuned model's manifest and card."""
+    from zoo.models.parts import weights_file
+
+    if source.startswith(HF_PREFIX):
+        repo_id, _, revision = source[len(HF_PREFIX):].partition("@")
+        if repo_id.count("/") != 1:
+            raise ValueError(f"init_from {source!r}: expected hf://org/name or hf://org/name@revision")
+        import huggingface_hub
+
+        try:
+            folder = huggingface_hub.snapshot_download(repo_id=repo_id, revision=revision or None, repo_type="model")
+        except Exception as e:
+            raise OSError(f"could not get {source} from the Hugging Face Hub: {type(e).__name__}: {e}. Offline, set "
+                          f"HF_HUB_OFFLINE=1 with a cache holding that revision") from e
+        manifest_path = os.path.join(folder, "manifest.json")
+        if not os.path.isfile(manifest_path):
+            raise ValueError(f"init_from {source!r}: the repo has no manifest.json, so its weights cannot be verified")
+        with open(manifest_path) as f:
+            manifest = json.load(f)
+        verify_files(folder, manifest["files"])
+        name = manifest.get("name", repo_id.split("/")[1])
+    elif os.path.isdir(source):
+        folder, name, revision = source, None, None
+    else:
+        entry = get_entry(source)
+        folder = verified_folder(entry)
+        name, revision = source, entry.manifest["hub"]["revision"]
+    path = os.path.join(folder, weights_file(GENERATOR))
+    digest = sha256_file(path) if os.path.isfile(path) else None
+    return folder, {"source": source, "name": name, "revision": revision or None, "sha256": digest}

@@ -29,6 +29,13 @@ def get_family(name: str):
     return importlib.import_module(modules[name])
 
 
+def family_task(name: str) -> str:
+    """The training task `name`'s networks need (`zoo.training.tasks`): the family module's `TASK`, or "gan" for
+    a family the plain GAN task trains. A task's record names the families it fits by this value, so a new
+    family that needs a task of its own says so in its own module."""
+    return getattr(get_family(name), "TASK", "gan")
+
+
 def smoke_overrides(family: str, channels: int = 16, **extra) -> dict:
     """{"generator": {...}, "discriminator": {...}}: config overrides of `family`'s tiny networks for smoke runs
     (tests). A family module may define its own `smoke_overrides(channels, **extra)`; the default sets the

@@ -208,6 +208,15 @@ class GANDiscriminator(keras.Model):
                              f"{{'image_shape': [H, W, C]}} as written by GANDiscriminator.get_build_config")
         self.build_for_inputs(config["image_shape"])
 
+    def input_blocks(self) -> list:
+        """D's blocks from the input up, each a list of layers: FreezeD (Mo et al. 2020) freezes the lowest ones.
+        The default is the family's `blocks` (residual D blocks); families laid out otherwise override it."""
+        blocks = getattr(self, "blocks", None)
+        if blocks is None:
+            raise NotImplementedError(f"{type(self).__name__} does not list its blocks (input_blocks), needed by "
+                                      f"FreezeD")
+        return [[block] for block in blocks]
+
     def features(self, images, labels=None, training=None):
         """The penultimate features h (N, F) of `images`: the input of the final linear / projection head."""
         raise NotImplementedError(f"{type(self).__name__} does not split into features / head (needed by AdvAug)")

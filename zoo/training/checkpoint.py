@@ -8,7 +8,9 @@ relying on it silently drops non-trainable state such as spectral-norm `u` vecto
 
 from __future__ import annotations
 
+import errno
 import os
+import shutil
 import tempfile
 
 import tensorflow as tf
@@ -188,3 +190,99 @@ def _move_aside(prefix: str, directory: str) -> None:
     os.makedirs(target, exist_ok=True)
     for path in checkpoint_files(prefix):
         os.replace(path, os.path.join(target, os.path.basename(path)))
+
+
+# ---- a full disk ---------------------------------------------------------------------------------------------
+# TensorFlow writes a checkpoint's shards into `<prefix>_temp/` and merges them into `<prefix>.*` afterwards; a
+# write that fails (no space left) leaves that folder and perhaps some of the files behind. `save_verified`
+# removes what its own failed save left, so the disk is not fuller than before, and names the checkpoint a
+# `--resume` would continue from.
+
+
+class DiskFullError(CheckpointError):
+    """The disk filled up while a checkpoint was written; the message names the last intact checkpoint."""
+
+
+def is_disk_full(error: BaseException) -> bool:
+    """True for an error of a full disk or quota: OSError ENOSPC / EDQUOT from Python's own writes, or
+    TensorFlow's (ResourceExhaustedError "No space left on device"), also as the cause of another error."""
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        if isinstance(error, tf.errors.OpError) and ("No space left on device" in str(error)
+                                                     or "Disk quota exceeded" in str(error)):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def last_intact(directory: str) -> str | None:
+    """The newest checkpoint of `directory` whose files are complete and match their recorded sha256 (one
+    written before digests were recorded counts if its files are there), or None."""
+    digests = _read_digests(directory)
+    return next((p for p in list_checkpoints(directory) if verify_checkpoint(p, digests) is None), None)
+
+
+def _remove_partial_save(directory: str, number: int) -> list[str]:
+    """Remove what a failed save of checkpoint `number` left in `directory`: its `_temp` folder, its files
+    unless they were recorded and verify, and temporary files of digests.json and of the manager's state;
+    the manager's state file forgets it. Returns the names removed."""
+    prefix = os.path.join(directory, f"ckpt-{number}")
+    removed = []
+    if os.path.isdir(prefix + "_temp"):
+        shutil.rmtree(prefix + "_temp", ignore_errors=True)
+        removed.append(os.path.basename(prefix) + "_temp")
+    digests = _read_digests(directory)
+    if os.path.basename(prefix) not in digests or verify_checkpoint(prefix, digests) is not None:
+        for path in checkpoint_files(prefix):
+            os.remove(path)
+            removed.append(os.path.basename(path))
+        state = tf.train.get_checkpoint_state(directory)
+        if state is not None and any(os.path.basename(p) == os.path.basename(prefix)
+                                     for p in state.all_model_checkpoint_paths):
+            kept = [p for p in list_checkpoints(directory) if checkpoint_files(p)][::-1]  # oldest first
+            try:  # best effort: a leftover entry only costs a warning when the run resumes
+                if kept:
+                    tf.compat.v1.train.update_checkpoint_state(directory, kept[-1], all_model_checkpoint_paths=kept)
+                else:
+                    os.remove(os.path.join(directory, "checkpoint"))
+            except Exception:  # noqa: BLE001
+                pass
+    for name in os.listdir(directory) if os.path.isdir(directory) else ():
+        if name.startswith((DIGESTS_FILE + ".tmp", "checkpoint.tmp")):
+            os.remove(os.path.join(directory, name))
+            removed.append(name)
+    return removed
+
+
+def save_verified(manager, number: int, verify: bool = True, intact_in: str | None = None) -> str:
+    """Write checkpoint `number` through `manager` (a tf.train.CheckpointManager) and, with `verify` (the
+    chief), read it back and record its sha256 (`record_checkpoint`); returns its prefix.
+
+    On a full disk, removes what this save left behind (`ckpt-N_temp/`, its partial files) and raises
+    DiskFullError naming the last intact checkpoint of `intact_in` (default: the manager's directory; a
+    non-chief worker, which writes to a throw-away directory, names the chief's).
+    """
+    try:
+        prefix = manager.save(checkpoint_number=number)
+        if verify:
+            record_checkpoint(prefix)
+        return prefix
+    except Exception as e:
+        if not is_disk_full(e):
+            raise
+        removed = _remove_partial_save(manager.directory, number)
+        raise disk_full_error(f"checkpoint ckpt-{number} in {manager.directory}", intact_in or manager.directory,
+                              removed) from e
+
+
+def disk_full_error(what: str, directory: str, removed=()) -> DiskFullError:
+    """The DiskFullError of a failed write of `what`: names the last intact checkpoint of `directory` and
+    what was removed."""
+    last = last_intact(directory)
+    cleaned = f"; removed its partial files ({', '.join(removed)})" if removed else ""
+    resume = (f"the last intact checkpoint is {last}: free some space, then continue with --resume" if last else
+              f"no intact checkpoint was written yet in {directory}: free some space and start the run again")
+    return DiskFullError(f"no space left on device while writing {what}{cleaned}; {resume}")

@@ -77,12 +77,11 @@ def code_data(folder: str, dataset: str, split: str, scale: float) -> CodeData:
 
 
 def recipe_code_data(recipe) -> CodeData:
-    """`code_data` of a recipe with `data.codes_from`."""
-    d = recipe.data
-    return code_data(d.codes_from, d.dataset, d.split, float(d.code_scale))
+    """`code_data` of a "latent_gan" recipe (its `task.codes_from` and `task.code_scale`)."""
+    return code_data(recipe.task.codes_from, recipe.data.dataset, recipe.data.split, float(recipe.task.code_scale))
 
 
 def code_arrays(recipe) -> dict:
-    """{"codes": normalised float32 codes, "labels"}: the batch arrays of a recipe with `data.codes_from`."""
+    """{"codes": normalised float32 codes, "labels"}: the batch arrays of a "latent_gan" recipe."""
     data = recipe_code_data(recipe)
     return {"codes": data.codes, "labels": np.asarray(data.labels, np.int32)}

@@ -83,6 +83,9 @@ def _rounds_done(masks_path: str, rate: float) -> int:
 
 
 def _check_imp(recipe, rounds: int) -> None:
+    if recipe.techniques is None:
+        raise ValueError(f"recipe {recipe.name!r}: task {recipe.task.kind!r} takes no techniques section; lottery "
+                         f"tickets (IMP) prune the networks of a GAN task")
     if rounds < 1:
         raise ValueError(f"IMP needs prune_rounds >= 1, got {rounds}; set prune_rounds in the recipe or pass rounds")
     if not 0.0 < recipe.techniques.prune_rate < 1.0:
@@ -108,7 +111,7 @@ def run_imp(recipe, workdir: str, *, rounds: int | None = None, strategy: str = 
         >>> recipe = load_recipe("recipes/biggan_fmnist32.py").replace(dataset="fmnist10pct", prune_rounds=7)
         >>> run_imp(recipe, "runs/biggan-fmnist10pct-32.imp")   # ends at density 0.8^7 = 0.21
     """
-    rounds = recipe.techniques.prune_rounds if rounds is None else int(rounds)
+    rounds = (recipe.techniques.prune_rounds if recipe.techniques is not None else 0) if rounds is None else int(rounds)
     _check_imp(recipe, rounds)
     if strategy == "multiworker":  # every worker would prune from checkpoints only the chief writes
         raise ValueError("run_imp runs on one machine (strategy 'default' or 'mirrored'); to train a ticket on "

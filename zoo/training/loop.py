@@ -16,15 +16,18 @@ import tensorflow as tf
 from zoo.data import load_arrays
 from zoo.data.pipeline import example_arrays, make_train_dataset
 from zoo.images import save_image_grid, save_video_grid
-from zoo.models.serialization import load_model_files, save_model_files
+from zoo.models.serialization import save_model_files
 from zoo.provenance import git_commit, hardware
-from zoo.training.checkpoint import list_checkpoints, make_checkpoint, make_manager, record_checkpoint, restore_verified
+from zoo.training.checkpoint import (DiskFullError, disk_full_error, is_disk_full, list_checkpoints, make_checkpoint,
+                                    make_manager, restore_verified, save_verified)
+from zoo.training.interrupt import StopAgreement, StopSignals, TrainingInterrupted
 from zoo.training.progress import Progress
 from zoo.training.pruning import apply_ticket, ticket_masks
 from zoo.training.randomness import StepRandomness
 from zoo.training.recipe import TrainRecipe
 from zoo.training.strategy import get_strategy, is_chief
-from zoo.training.tasks import build_task
+from zoo.training.finetune import init_from_folder
+from zoo.training.tasks import build_task, task_record
 from zoo.training.video_summary import video_summary
 from zoo.training.workdir_lock import WorkdirLock
 
@@ -45,7 +48,7 @@ class StepFunction:
     task's lazy intervals due at that step (`task.due(step)`) select one compiled function per combination.
 
     Args:
-        task: a built `zoo.training.task.Task`.
+        task: a built `zoo.training.tasks.base.Task`.
         strategy: the strategy holding the task's variables.
         seed: the run's base seed.
         jit_compile: XLA-compile the replica step.
@@ -92,13 +95,12 @@ def make_step_fn(task, strategy, seed: int = 0, jit_compile: bool = False) -> St
 
 
 def batch_arrays(recipe: TrainRecipe) -> dict:
-    """{key: array} of the recipe's training data: {"images", "labels"}, or {"video", "labels"} for a video
-    dataset (labels 0 where the dataset has none); {"codes", "labels"} for a recipe with `data.codes_from`
-    (the images encoded by a frozen stage-1 autoencoder, `zoo.training.code_data`)."""
-    if recipe.data.codes_from:
-        from zoo.training.code_data import code_arrays
-
-        return code_arrays(recipe)
+    """{key: array} of the recipe's training data: the task record's `arrays` (the latent GAN task: {"codes",
+    "labels"}, the images encoded by a frozen stage-1 autoencoder, `zoo.training.code_data`), else the
+    dataset's {"images", "labels"} or {"video", "labels"} (labels 0 where the dataset has none)."""
+    record = task_record(recipe.task.kind)
+    if record.arrays is not None:
+        return record.arrays(recipe)
     return example_arrays(*load_arrays(recipe.data.dataset, recipe.data.split))
 
 
@@ -107,31 +109,20 @@ def batch_spec(arrays: dict) -> dict:
     return {k: tuple(np.shape(v)[1:]) for k, v in arrays.items()}
 
 
-def _flat(d: dict, prefix: str = "") -> dict:
-    """{"section.field": value} of a recipe dict (sections and optimizers flattened; other dicts kept whole)."""
-    out = {}
-    for k, v in d.items():
-        if isinstance(v, dict) and (not prefix and k in ("model", "data", "task", "techniques", "run", "optimizers")
-                                    or prefix == "optimizers."):
-            out.update(_flat(v, f"{prefix}{k}."))
-        else:
-            out[f"{prefix}{k}"] = v
-    return out
-
-
 def _check_same_recipe(workdir: str, recipe: TrainRecipe):
+    """A resumed run must use the recipe it started with (`run.steps` aside); its recipe.json is read through
+    `TrainRecipe.from_dict`, which converts the formats of earlier zoo versions."""
     path = os.path.join(workdir, RECIPE_FILE)
     if not os.path.exists(path):
         return
     with open(path) as f:
         saved = json.load(f)
-    try:  # through TrainRecipe: fields added since the run started get their defaults
-        saved = TrainRecipe.from_dict(saved).to_dict()
-    except (TypeError, ValueError):
-        pass  # a recipe.json older than the nested recipes: compared as written
-    saved = _flat(json.loads(json.dumps(saved)))
-    now = _flat(json.loads(json.dumps(recipe.to_dict())))
-    diff = sorted(k for k in set(saved) | set(now) if k != "run.steps" and saved.get(k) != now.get(k))
+    try:
+        saved = TrainRecipe.from_dict(saved)
+    except (TypeError, ValueError, KeyError) as e:
+        raise ValueError(f"{path} cannot be read as a recipe ({e}); resume with the zoo version that wrote it or "
+                         f"use a new --workdir") from None
+    diff = [k for k in saved.differences(recipe) if k != "run.steps"]
     if diff:
         raise ValueError(f"{workdir} was trained with a different recipe (fields {diff} differ); "
                          f"resume with the same recipe or use a new --workdir")
@@ -143,27 +134,6 @@ def _read_state(workdir: str) -> dict:
         with open(path) as f:
             return json.load(f)
     return {}
-
-
-def init_from_folder(task, folder: str):
-    """Copy the weights of a model folder (`zoo.models.serialization` layout: a published model, a work dir's
-    export, the rewind weights of a lottery-ticket run) into the task: each published part that names one of
-    the task's networks goes into that network and its copies (the GAN task: the generator into G and EMA G,
-    the discriminator into D). Published names are resolved to folders by the application layer (`zoo train
-    --init-from NAME`)."""
-    if not os.path.isdir(folder):
-        raise FileNotFoundError(f"--init-from {folder}: not a model folder; expected a folder written by "
-                                f"save_model_files (a published model, a work dir's export/, an IMP rewind/)")
-    for part, network in task.networks.items():
-        src = load_model_files(folder, part)
-        for dst in (network, *task.copies.get(part, ())):
-            src_shapes = [tuple(v.shape) for v in src.weights]
-            dst_shapes = [tuple(v.shape) for v in dst.weights]
-            if src_shapes != dst_shapes:
-                raise ValueError(f"--init-from {folder}: its {type(src).__name__} does not match the recipe's "
-                                 f"architecture ({len(src_shapes)} weights vs {len(dst_shapes)}; first difference "
-                                 f"{next(((a, b) for a, b in zip(src_shapes, dst_shapes) if a != b), None)})")
-            dst.set_weights(src.get_weights())
 
 
 def train(recipe: TrainRecipe, workdir: str, *, steps: int | None = None, strategy: str = "default",
@@ -184,6 +154,16 @@ def train(recipe: TrainRecipe, workdir: str, *, steps: int | None = None, strate
     fails at once, naming the holder). Every checkpoint is read back and its sha256 recorded; `resume=True`
     restores the newest checkpoint that verifies, warning about (and moving aside, never deleting) newer ones
     that do not, and fails listing all of them when none does (`zoo.training.checkpoint.restore_verified`).
+    A full disk (while writing a checkpoint, train_state.json, samples, summaries or the export) raises
+    DiskFullError naming the last intact checkpoint; a failed checkpoint save first removes what it left (no
+    `ckpt-N_temp/` folder stays behind).
+
+    Interruption (`zoo.training.interrupt`): while it runs (in the main thread), SIGTERM and SIGINT do not end
+    the process: the run finishes the step it is in, writes and verifies a checkpoint of it, updates
+    train_state.json, releases the lock and raises TrainingInterrupted (`exit_code` 143 / 130); `resume=True`
+    then continues bit for bit. Further signals during that save are ignored. Under MultiWorker every worker
+    stops at the same step and saves (`StopAgreement`). A signal during the last step, or after it, lets the
+    run finish (checkpoint and export) and return normally.
     """
     if recipe.run.deterministic:
         tf.config.experimental.enable_op_determinism()
@@ -193,16 +173,22 @@ def train(recipe: TrainRecipe, workdir: str, *, steps: int | None = None, strate
     chief = is_chief(strat)
     lock = WorkdirLock(workdir).acquire() if chief else None  # before anything is built: a second run fails at once
     try:
-        return _train_locked(recipe, workdir, strat, chief, steps=steps, strategy=strategy, resume=resume,
-                             init_from=init_from, augment=augment, stream=stream, command=command)
+        with StopSignals() as stop:
+            return _train_locked(recipe, workdir, strat, chief, steps=steps, strategy=strategy, resume=resume,
+                                 init_from=init_from, augment=augment, stream=stream, command=command, stop=stop)
+    except Exception as e:  # a full disk met by a sample grid, a summary, the export: name the checkpoint to resume
+        if not is_disk_full(e) or isinstance(e, DiskFullError):
+            raise
+        raise disk_full_error(f"into {workdir} ({type(e).__name__}: {str(e).splitlines()[0][:200]})",
+                              os.path.join(workdir, "checkpoints")) from e
     finally:
         if lock is not None:
             lock.release()
 
 
 def _train_locked(recipe, workdir, strat, chief, *, steps, strategy, resume, init_from, augment, stream,
-                  command) -> dict:
-    """The body of `train`, run while the chief holds the work dir's lock."""
+                  command, stop) -> dict:
+    """The body of `train`, run while the chief holds the work dir's lock (`stop`: its StopSignals)."""
     arrays = batch_arrays(recipe)
     task = build_task(recipe, strat, batch_spec(arrays), augment=augment)
     step_fn = StepFunction(task, strat, recipe.run.seed, recipe.run.jit_compile)
@@ -219,8 +205,10 @@ def _train_locked(recipe, workdir, strat, chief, *, steps, strategy, resume, ini
         _check_same_recipe(workdir, recipe)
         restore_verified(checkpoint, ckpt_dir, warn=lambda m: print(f"warning: {m}", file=stream or sys.stderr),
                          move=chief)
-    elif init_from:
-        init_from_folder(task, init_from)
+    elif init_from or (recipe.finetune is not None and recipe.finetune.init_from):
+        folder = init_from or recipe.finetune.init_from
+        parts = recipe.finetune.init_parts if recipe.finetune is not None else None
+        init_from_folder(task, folder, parts)
         apply_ticket(task)
     manager = make_manager(checkpoint, workdir, chief, recipe.run.keep_checkpoints, task_id)
     start = step_fn.step
@@ -232,7 +220,7 @@ def _train_locked(recipe, workdir, strat, chief, *, steps, strategy, resume, ini
             json.dump(recipe.to_dict(), f, indent=2, sort_keys=True)
 
     dataset = strat.distribute_datasets_from_function(
-        lambda ctx: make_train_dataset(arrays, examples_per_step=recipe.data.batch_size * recipe.task.n_dis,
+        lambda ctx: make_train_dataset(arrays, examples_per_step=recipe.data.batch_size * recipe.task.batches_per_step,
                                        seed=recipe.run.seed, start_step=start, input_context=ctx))
     iterator = iter(dataset)
     writer = tf.summary.create_file_writer(os.path.join(workdir, "tb")) if chief else tf.summary.create_noop_writer()
@@ -247,12 +235,26 @@ def _train_locked(recipe, workdir, strat, chief, *, steps, strategy, resume, ini
                      recipe=recipe.name)
         if chief:  # temporary file + rename: a run killed mid-write leaves the previous state, never half a file
             path = os.path.join(workdir, STATE_FILE)
-            with open(path + ".tmp", "w") as f:
-                json.dump(state, f, indent=2, sort_keys=True)
-            os.replace(path + ".tmp", path)
+            try:
+                with open(path + ".tmp", "w") as f:
+                    json.dump(state, f, indent=2, sort_keys=True)
+                os.replace(path + ".tmp", path)
+            except OSError as e:
+                if os.path.exists(path + ".tmp"):
+                    os.remove(path + ".tmp")
+                if is_disk_full(e):
+                    raise disk_full_error(f"{STATE_FILE} in {workdir}", ckpt_dir) from e
+                raise
+
+    def save_checkpoint(step) -> str:
+        """A verified checkpoint of `step` (every worker writes one), then the state that follows it."""
+        prefix = save_verified(manager, step, verify=chief, intact_in=ckpt_dir)
+        save_state(step)
+        return prefix
 
     save_state(start)  # command and commit are on disk before the first checkpoint, so a run killed any time
     # after it resumes with them (a checkpoint is written before the state that follows it)
+    agreement = StopAgreement(strat)
     for step in range(start + 1, total + 1):
         out = step_fn(iterator)
         values = {k: float(v) for k, v in out.items()}
@@ -279,11 +281,15 @@ def _train_locked(recipe, workdir, strat, chief, *, steps, strategy, resume, ini
                     save_video_grid(clips, os.path.join(workdir, "samples", f"step_{step:07d}.gif"), ncols=4)
                 with writer.as_default(step=step):
                     video_summary("ema_clips", clips, step=step, max_outputs=8)
+        prefix = None
         if step % recipe.run.checkpoint_every == 0 or step == total:
-            prefix = manager.save(checkpoint_number=step)
-            if chief:
-                record_checkpoint(prefix)
-            save_state(step)
+            prefix = save_checkpoint(step)
+        signum = agreement.agree(stop.requested) if step < total else 0  # the same answer on every worker
+        if signum:  # SIGTERM / SIGINT: this step is done; keep it in a verified checkpoint, then stop
+            prefix = prefix or save_checkpoint(step)
+            if not chief:
+                shutil.rmtree(manager.directory, ignore_errors=True)  # a non-chief worker's throw-away checkpoints
+            raise TrainingInterrupted(signum, step, prefix)
     if chief:
         published = task.published()
         save_model_files(os.path.join(workdir, "export"), published["generator"], published.get("discriminator"),

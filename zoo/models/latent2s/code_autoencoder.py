@@ -164,7 +164,7 @@ class CodeAutoencoder(_ShapeBuilt):
     """Encoder + decoder of stage 1: `call(images)` = decode(encode(images)); `encode`, `decode` separately.
 
     The compression ratio is (H * W * C) / (H/f * W/f * c) values per image (`compression_ratio`): 64x64x3 RGB
-    to 16x16x4 codes is 12x. Trained by `zoo.training.autoencoder_task.AutoencoderTask` (L1 + SSIM + a
+    to 16x16x4 codes is 12x. Trained by `zoo.training.tasks.autoencoder.AutoencoderTask` (L1 + SSIM + a
     patch-adversarial loss); stage 2 trains a GAN on its normalised codes (`zoo.models.latent2s`).
 
     Args: those of `CodeEncoder` (the decoder mirrors the encoder).

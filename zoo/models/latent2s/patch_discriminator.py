@@ -44,6 +44,10 @@ class PatchDiscriminator(GANDiscriminator):
             h = keras.ops.leaky_relu(conv(h, training=training), 0.2)
         return self.logits(h, training=training)[..., 0]
 
+    def input_blocks(self) -> list:
+        """Its convolutions from the input up (the logits layer excluded)."""
+        return [[conv] for conv in self.convs]
+
     def get_config(self):
         return {**super().get_config(), "channels": self.channels, "num_down": self.num_down,
                 "image_channels": self.image_channels}

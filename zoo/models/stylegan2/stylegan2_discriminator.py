@@ -87,6 +87,10 @@ class StyleGAN2Discriminator(GANDiscriminator):
             self.class_mapping = MappingNetwork(latent_dim=0, num_classes=self.num_classes, w_dim=self.cmap_dim,
                                                 num_ws=None, num_layers=self.mapping_layers, name="class_mapping")
 
+    def input_blocks(self) -> list:
+        """[fromrgb + the first block's convolutions], then each lower-resolution block's, from the input up."""
+        return [([self.fromrgb] if i == 0 else []) + list(block) for i, block in enumerate(self.block_layers)]
+
     @property
     def couples_samples(self) -> bool:
         """True when a sample's logit depends on the other samples of its batch (minibatch std, group > 1)."""

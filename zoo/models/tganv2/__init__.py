@@ -6,4 +6,6 @@ from zoo.models.tganv2.tganv2_presets import PRESETS, smoke_overrides
 
 # the registered classes and PRESETS (tests/models/test_keras_saving.py checks that every other name is a
 # class registered under "zoo"); `smoke_overrides` is found by `zoo.models.smoke_overrides` as an attribute
+TASK = "tganv2"  # the training task its networks need (`zoo.models.family_task`; not the plain "gan" task)
+
 __all__ = ["TGANv2Discriminator", "TGANv2Generator", "PRESETS"]

@@ -76,6 +76,11 @@ class TGANv2Discriminator(GANDiscriminator):
     def level(self, k: int) -> VideoLevelDiscriminator:
         return self.level_discriminators[k]
 
+    def input_blocks(self) -> list:
+        """Block i of every level together, from the input up: FreezeD freezes the same depth in each level."""
+        return [[level.blocks[i] for level in self.level_discriminators]
+                for i in range(min(len(level.blocks) for level in self.level_discriminators))]
+
     def call(self, images, labels=None, training=None):
         """[(N_k,)] logits of `images`, the list of per-level clip batches [(N_k, T_k, H_k, W_k, C)]."""
         if labels is not None:

@@ -1,4 +1,4 @@
-"""The task interface: what one kind of training owns and does, so that the loop (`zoo.training.loop`) runs any
+"""The task interface (`Task`): what one kind of training owns and does, so that the loop (`zoo.training.loop`) runs any
 of them (a GAN in two-stage or one-stage mode, and later StyleGAN2 with lazy phases, TGANv2's levels, an
 autoencoder stage) without knowing which.
 

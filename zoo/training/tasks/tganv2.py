@@ -1,6 +1,11 @@
-"""The TGANv2 task: a multi-level video generator against one discriminator per level."""
+"""The "tganv2" task: a multi-level video generator against one discriminator per level; its settings
+(`TGANv2Settings`), checks, builder and record. Its own objective, the levels' R1, is
+`zoo.training.tasks.tganv2_levels_r1`."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import tensorflow as tf
@@ -9,7 +14,12 @@ from zoo.models.parts import DISCRIMINATOR, GENERATOR
 from zoo.models.tganv2.tganv2_levels import real_levels
 from zoo.training.ema import ema_update
 from zoo.training.objectives import AdversarialLoss, TermInputs, add_terms, main_terms
-from zoo.training.task import Task
+from zoo.training.sections import RecipeError, in_unit_interval, non_negative
+from zoo.training.tasks.base import Task
+from zoo.training.tasks.building import (add_recipe_ticket, make_optimizer, preset_networks, recipe_augment,
+                                         recipe_objectives)
+from zoo.training.tasks.registry import TaskRecord, TaskSettings, register_task
+from zoo.training.tasks.tganv2_levels_r1 import LevelsR1Penalty
 
 
 def level_optimizer_name(level: int) -> str:
@@ -168,3 +178,68 @@ class TGANv2Task(Task):
     def preview_clips(self, num: int, seed: int):
         """uint8 clips (num, T, H, W, C) of the EMA generator from seed `seed` (GIF grids)."""
         return self.ema_generator.sample(num, seed=seed)
+
+
+@dataclass(frozen=True)
+class TGANv2Settings(TaskSettings):
+    """Settings of the "tganv2" task (`TGANv2Task`): loss: adversarial loss name (paper: "non_saturating");
+    ema_decay, ema_start: EMA of G's weights (decay 0 = copy while step <= ema_start). One D update per step
+    (TGANv2's step takes G's and the levels' gradients from one forward pass); each level's D has the recipe's
+    "discriminator" optimizer settings."""
+
+    kind: ClassVar[str] = "tganv2"
+    loss: str
+    ema_decay: float
+    ema_start: int
+
+    def check(self):
+        non_negative(self, "ema_start")
+        in_unit_interval(self, "ema_decay")
+
+    def smoke(self):
+        return self.replace(ema_start=0)
+
+
+def check_tganv2_recipe(recipe) -> None:
+    """The techniques the tganv2 task refuses, saying why (RecipeError, before any data is loaded)."""
+    tech = recipe.techniques
+    if tech.training_mode != "two_stage":
+        raise RecipeError(f"recipe {recipe.name!r}: training_mode = {tech.training_mode!r} is not supported by the "
+                          f"tganv2 task. One-stage training (OSGAN) rescales the gradient that reaches G through one "
+                          f"fake batch by a per-sample factor of D's logit on it; TGANv2's G feeds several "
+                          f"discriminators with subsampled clips of different batch sizes, and that per-level "
+                          f"decomposition is not implemented. Use 'two_stage' (TGANv2's own step already takes G's "
+                          f"and D's gradients from one forward pass).")
+    if tech.advaug_d_steps or tech.advaug_g_steps:
+        raise RecipeError(f"recipe {recipe.name!r}: AdvAug is not supported by the tganv2 task: it perturbs G's "
+                          f"first-layer output and one discriminator's penultimate features, and TGANv2 has a "
+                          f"ConvLSTM stem and one discriminator per level (set advaug_d_steps = advaug_g_steps = 0)")
+
+
+def build_tganv2_task(recipe, strategy, batch_spec: dict, augment=None) -> TGANv2Task:
+    """The TGANv2 task: G, EMA G, one discriminator and one Adam per level (each with the recipe's
+    "discriminator" settings), D's terms; FreezeD freezes the lowest blocks of every level's D."""
+    from zoo.training.finetune import freeze_recipe_blocks
+
+    check_tganv2_recipe(recipe)
+    t = recipe.task
+    augment = recipe_augment(recipe, augment)
+    with strategy.scope():
+        g, d = preset_networks(recipe)
+        freeze_recipe_blocks(d, recipe)
+        terms = recipe_objectives(recipe)
+        optimizers = {GENERATOR: make_optimizer(recipe.optimizer(GENERATOR), terms, GENERATOR)}
+        for k in range(getattr(g, "levels", 0)):
+            optimizers[level_optimizer_name(k)] = make_optimizer(recipe.optimizer(DISCRIMINATOR), terms, DISCRIMINATOR)
+        task = TGANv2Task(g, d, optimizers=optimizers, loss=t.loss, objectives=terms, ema_decay=t.ema_decay,
+                          ema_start=t.ema_start, augment=augment)
+        task.build(batch_spec)
+        add_recipe_ticket(task, recipe)
+    return task
+
+
+TGANV2 = register_task(TaskRecord(
+    kind="tganv2", settings=TGANv2Settings, networks=(GENERATOR, DISCRIMINATOR), family_task="tganv2",
+    batch_keys=("video", "labels"), builder=build_tganv2_task, checks=check_tganv2_recipe))
+
+__all__ = ["TGANv2Task", "TGANv2Settings", "LevelsR1Penalty", "TGANV2", "level_optimizer_name"]

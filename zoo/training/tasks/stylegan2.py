@@ -1,11 +1,20 @@
-"""The StyleGAN2 task: the GAN task with style mixing, training noise, w_avg tracking and an EMA that copies buffers."""
+"""The "stylegan2" task: the GAN task with style mixing, training noise, w_avg tracking and an EMA that copies
+buffers; its settings (`StyleGAN2Settings`), builder and record. Its own objective, path-length
+regularization, is `zoo.training.tasks.stylegan2_path_length`."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import ClassVar
+
 import tensorflow as tf
 
+from zoo.models.parts import DISCRIMINATOR, GENERATOR
 from zoo.training.ema import ema_update
-from zoo.training.gan_task import GANTask
+from zoo.training.sections import in_unit_interval, non_negative, positive
+from zoo.training.tasks.gan import GANTask, build_gan_task
+from zoo.training.tasks.registry import TaskRecord, TaskSettings, register_task
+from zoo.training.tasks.stylegan2_path_length import PathLengthPenalty
 
 
 class StyleGAN2Task(GANTask):
@@ -23,7 +32,7 @@ class StyleGAN2Task(GANTask):
       official code runs it, so that no minibatch-std group mixes them (`GANTask.discriminate`);
     - the EMA generator averages the trainable weights and copies the others (w_avg, the constant noise
       images), as the official code copies buffers; EMA by half-life via `ema_kimg` / `ema_rampup`;
-    - `mapped_ws` gives path-length regularization (`zoo.training.objectives.PathLengthPenalty`) the same
+    - `mapped_ws` gives path-length regularization (`PathLengthPenalty`) the same
       mixed ws.
 
     Args:
@@ -71,3 +80,44 @@ class StyleGAN2Task(GANTask):
         ema_update(ema.trainable_weights, g.trainable_weights, self.ema_decay_at(steps_done))
         ema_update(ema.non_trainable_weights, g.non_trainable_weights, 0.0)
         self.mask_ema()
+
+
+@dataclass(frozen=True)
+class StyleGAN2Settings(TaskSettings):
+    """Settings of the "stylegan2" task (`StyleGAN2Task`): loss: adversarial loss name (paper:
+    "non_saturating"); n_dis: D updates per G update (paper: 1); ema_kimg: the EMA generator's half-life in
+    thousands of images (paper: 10); ema_rampup: the half-life is at most ema_rampup x the images seen (0 = no
+    ramp-up; stylegan2-ada: 0.05); style_mixing: probability of style mixing per batch (paper: 0.9)."""
+
+    kind: ClassVar[str] = "stylegan2"
+    loss: str
+    n_dis: int
+    ema_kimg: float
+    ema_rampup: float
+    style_mixing: float
+
+    def check(self):
+        positive(self, "n_dis", "ema_kimg")
+        non_negative(self, "ema_rampup")
+        in_unit_interval(self, "style_mixing")
+
+    @property
+    def batches_per_step(self) -> int:
+        return self.n_dis
+
+    def task_arguments(self) -> dict:
+        """The `StyleGAN2Task` constructor arguments these settings give (EMA by half-life only)."""
+        return {"loss": self.loss, "n_dis": self.n_dis, "ema_decay": 0.0, "ema_start": 0,
+                "ema_kimg": self.ema_kimg, "ema_rampup": self.ema_rampup, "style_mixing": self.style_mixing}
+
+
+def build_stylegan2_task(recipe, strategy, batch_spec: dict, augment=None) -> StyleGAN2Task:
+    """The GAN task of a StyleGAN2 generator, with style mixing (`build_gan_task` with `StyleGAN2Task`)."""
+    return build_gan_task(recipe, strategy, batch_spec, augment, task_class=StyleGAN2Task)
+
+
+STYLEGAN2 = register_task(TaskRecord(
+    kind="stylegan2", settings=StyleGAN2Settings, networks=(GENERATOR, DISCRIMINATOR), family_task="stylegan2",
+    batch_keys=("images", "labels"), builder=build_stylegan2_task))
+
+__all__ = ["StyleGAN2Task", "StyleGAN2Settings", "PathLengthPenalty", "STYLEGAN2"]

@@ -1,6 +1,10 @@
-"""The GAN task: a generator / discriminator pair trained two-stage (alternating updates) or one-stage (OSGAN)."""
+"""The "gan" task: a generator / discriminator pair trained two-stage (alternating updates) or one-stage (OSGAN);
+its settings (`GANSettings`), builder and record."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import tensorflow as tf
@@ -11,7 +15,11 @@ from zoo.training.objectives import (DISCRIMINATOR, GENERATOR, AdversarialLoss, 
                                      main_terms)
 from zoo.training.one_stage import check_one_stage, gamma, scale_gradient
 from zoo.training.randomness import StepRandomness
-from zoo.training.task import Task
+from zoo.training.sections import in_unit_interval, non_negative, positive
+from zoo.training.tasks.building import (add_recipe_ticket, make_optimizer, preset_networks, recipe_augment,
+                                         recipe_objectives)
+from zoo.training.tasks.registry import TaskRecord, TaskSettings, register_task
+from zoo.training.tasks.base import Task
 
 TRAINING_MODES = ("two_stage", "one_stage")
 
@@ -341,3 +349,62 @@ class GANTask(Task):
         """uint8 samples of the sampler from seed `seed` (classes cycling 0, 1, ... if conditional)."""
         labels = (np.arange(num) % self.generator.num_classes).astype(np.int32) if self.generator.num_classes else None
         return self.sampler().sample(num, seed=seed, labels=labels)
+
+
+@dataclass(frozen=True)
+class GANSettings(TaskSettings):
+    """Settings of the "gan" task (`GANTask`): loss: adversarial loss name (`zoo.losses.LOSSES`); n_dis: D
+    updates per G update (each on its own batch); ema_decay, ema_start: EMA of G's weights (decay 0 = copy
+    while step <= ema_start). The techniques (DiffAugment, AdvAug, one-stage, tickets) are the recipe's
+    `techniques` section."""
+
+    kind: ClassVar[str] = "gan"
+    loss: str
+    n_dis: int
+    ema_decay: float
+    ema_start: int
+
+    def check(self):
+        positive(self, "n_dis")
+        non_negative(self, "ema_start")
+        in_unit_interval(self, "ema_decay")
+
+    @property
+    def batches_per_step(self) -> int:
+        return self.n_dis
+
+    def smoke(self):
+        return self.replace(ema_start=0)
+
+    def task_arguments(self) -> dict:
+        """The `GANTask` constructor arguments these settings give."""
+        return {"loss": self.loss, "n_dis": self.n_dis, "ema_decay": self.ema_decay, "ema_start": self.ema_start}
+
+
+def build_gan_task(recipe, strategy, batch_spec: dict, augment=None, task_class=GANTask, **task_kwargs) -> GANTask:
+    """G, D, EMA G, both Adam optimizers and the objective of `recipe`, all variables created under `strategy`;
+    the techniques of `recipe.techniques` (a lottery ticket's masks when `init_masks` is set) and the lowest
+    `recipe.finetune.freeze_d` blocks of D frozen (FreezeD). `task_class` (a `GANTask`) gets `task_kwargs`
+    besides the settings' `task_arguments()`."""
+    from zoo.training.finetune import freeze_recipe_blocks
+
+    tech = recipe.techniques
+    augment = recipe_augment(recipe, augment)
+    with strategy.scope():
+        g, d = preset_networks(recipe)
+        freeze_recipe_blocks(d, recipe)
+        terms = recipe_objectives(recipe)
+        optimizers = {net: make_optimizer(recipe.optimizer(net), terms, net) for net in (GENERATOR, DISCRIMINATOR)}
+        task = task_class(g, d, optimizers=optimizers, objectives=terms, augment=augment,
+                          training_mode=tech.training_mode,
+                          advaug_d=AdvAug(tech.advaug_d_steps, tech.advaug_d_step_size, tech.advaug_d_radius),
+                          advaug_g=AdvAug(tech.advaug_g_steps, tech.advaug_g_step_size, tech.advaug_g_radius),
+                          batch_size=recipe.data.batch_size, **recipe.task.task_arguments(), **task_kwargs)
+        task.build(batch_spec)
+        add_recipe_ticket(task, recipe)
+    return task
+
+
+GAN = register_task(TaskRecord(
+    kind="gan", settings=GANSettings, networks=(GENERATOR, DISCRIMINATOR), family_task="gan",
+    batch_keys=("images", "labels"), builder=build_gan_task))

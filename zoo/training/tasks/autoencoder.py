@@ -1,13 +1,20 @@
-"""Stage 1 of the two-stage latent GAN: the autoencoder task (reconstruction + patch-adversarial losses)."""
+"""The "autoencoder" task, stage 1 of the two-stage latent GAN (reconstruction + patch-adversarial losses); its
+settings (`AutoencoderSettings`), builder and record."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import tensorflow as tf
 
 from zoo.images import to_uint8
 from zoo.training.objectives import DISCRIMINATOR, AdversarialLoss
-from zoo.training.task import Task
+from zoo.training.sections import RecipeError, non_negative
+from zoo.training.tasks.base import Task
+from zoo.training.tasks.building import make_optimizer, preset_networks
+from zoo.training.tasks.registry import TaskRecord, TaskSettings, register_task
 
 AUTOENCODER = "autoencoder"
 
@@ -22,7 +29,7 @@ def ssim_loss(x, y):
 
 
 class AutoencoderTask(Task):
-    """Trains a `zoo.models.latent2s.CodeAutoencoder` with a `PatchDiscriminator`, as a `zoo.training.task.Task`.
+    """Trains a `zoo.models.latent2s.CodeAutoencoder` with a `PatchDiscriminator`, as a `zoo.training.tasks.base.Task`.
 
     One step, on the batch {"images": [B, H, W, C] in [-1, 1]}:
     1. the autoencoder's update on
@@ -112,3 +119,61 @@ class AutoencoderTask(Task):
         for i in range(0, len(originals), 8):
             rows += [originals[i:i + 8], rec[i:i + 8]]
         return np.concatenate(rows, 0)[:num]
+
+
+@dataclass(frozen=True)
+class AutoencoderSettings(TaskSettings):
+    """Settings of the "autoencoder" task (`AutoencoderTask`): it minimises l1_weight x L1 + ssim_weight x
+    (1 - SSIM) + adversarial_weight x the patch discriminator's G loss (`loss`, an adversarial loss name), the
+    adversarial terms (and D's updates) from step adversarial_start on. It takes no techniques section and no
+    objective terms (they belong to the stage-2 GAN)."""
+
+    kind: ClassVar[str] = "autoencoder"
+    loss: str
+    l1_weight: float
+    ssim_weight: float
+    adversarial_weight: float
+    adversarial_start: int
+
+    def check(self):
+        non_negative(self, "l1_weight", "ssim_weight", "adversarial_weight", "adversarial_start")
+
+    def smoke(self):
+        return self.replace(adversarial_start=min(self.adversarial_start, 2))
+
+
+def check_autoencoder_recipe(recipe) -> None:
+    """The autoencoder task takes no objective terms (RecipeError)."""
+    if recipe.objective:
+        raise RecipeError(f"recipe {recipe.name!r}: the autoencoder task takes no objective terms (got "
+                          f"{[t['kind'] for t in recipe.objective]}); apply them to the stage-2 GAN")
+
+
+def build_autoencoder_task(recipe, strategy, batch_spec: dict, augment=None) -> AutoencoderTask:
+    """The preset's autoencoder and patch discriminator, one Adam each ("autoencoder", "discriminator"); the
+    sample grids reconstruct the first 32 images of the dataset's test split."""
+    from zoo.data import load_arrays
+    from zoo.training.finetune import freeze_recipe_blocks
+
+    if augment is not None:
+        raise ValueError("the autoencoder task takes no augmentation")
+    t = recipe.task
+    try:  # held-out images when the dataset has a test split, else the first training images
+        preview = load_arrays(recipe.data.dataset, "test")[0][:32]
+    except (ValueError, KeyError, FileNotFoundError):
+        preview = load_arrays(recipe.data.dataset, recipe.data.split)[0][:32]
+    with strategy.scope():
+        ae, d = preset_networks(recipe)
+        freeze_recipe_blocks(d, recipe)
+        optimizers = {net: make_optimizer(recipe.optimizer(net), [], net) for net in (AUTOENCODER, DISCRIMINATOR)}
+        task = AutoencoderTask(ae, d, optimizers=optimizers, loss=t.loss, l1_weight=t.l1_weight,
+                               ssim_weight=t.ssim_weight, adversarial_weight=t.adversarial_weight,
+                               adversarial_start=t.adversarial_start, preview_images=preview)
+        task.build(batch_spec)
+    return task
+
+
+AUTOENCODER_TASK = register_task(TaskRecord(
+    kind="autoencoder", settings=AutoencoderSettings, networks=(AUTOENCODER, DISCRIMINATOR),
+    family_task="autoencoder", batch_keys=("images", "labels"), builder=build_autoencoder_task,
+    takes_techniques=False, checks=check_autoencoder_recipe))
