@@ -52,8 +52,11 @@ class _SpectralNormMixin:
         )
 
     def normalized_kernel(self, training=False):
+        """W / sigma(W); a training call advances the power iteration (`u`), except in a frozen layer
+        (trainable False, e.g. FreezeD's lower D blocks), which keeps its whole function fixed, as Keras'
+        frozen batch norm keeps its statistics."""
         w, u, _ = spectral_normalize(self.kernel, self.sn_u, self.power_iterations, self.eps)
-        if training:
+        if training and self.trainable:
             self.sn_u.assign(u)
         return w
 

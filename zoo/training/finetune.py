@@ -20,7 +20,8 @@ INIT_PARTS = (GENERATOR, EMA_GENERATOR, DISCRIMINATOR)
 def freeze_lowest_blocks(discriminator, num_blocks: int) -> list:
     """Make D's `num_blocks` lowest blocks (`GANDiscriminator.input_blocks`, from the input up) untrainable, so
     that they keep their initial (pretrained) weights: their variables leave `trainable_variables`, get no
-    optimizer slots and no updates. Call before the task builds its optimizers. Returns the frozen layers.
+    optimizer slots and no updates. Call once D is built (a block may create layers in its build) and before
+    its optimizer is built (`Task.freeze_discriminator`). Returns the frozen layers.
 
     Reference: Mo, Cho and Shin, "Freeze the Discriminator: a Simple Baseline for Fine-Tuning GANs", CVPR AI for
     Content Creation Workshop 2020, Sec. 3 (freezing the lower layers of D, fine-tuning the upper ones)."""
@@ -36,12 +37,6 @@ def freeze_lowest_blocks(discriminator, num_blocks: int) -> list:
     for layer in frozen:
         layer.trainable = False
     return frozen
-
-
-def freeze_recipe_blocks(discriminator, recipe) -> list:
-    """`freeze_lowest_blocks` with the recipe's `finetune.freeze_d` (none without a finetune section)."""
-    finetune = getattr(recipe, "finetune", None)
-    return freeze_lowest_blocks(discriminator, finetune.freeze_d if finetune is not None else 0)
 
 
 def init_from_folder(task, folder: str, parts=None) -> list:

@@ -13,7 +13,7 @@ from zoo.images import to_uint8
 from zoo.training.objectives import DISCRIMINATOR, AdversarialLoss
 from zoo.training.sections import RecipeError, non_negative
 from zoo.training.tasks.base import Task
-from zoo.training.tasks.building import make_optimizer, preset_networks
+from zoo.training.tasks.building import make_optimizer, preset_networks, recipe_freeze_d
 from zoo.training.tasks.registry import TaskRecord, TaskSettings, register_task
 
 AUTOENCODER = "autoencoder"
@@ -70,6 +70,7 @@ class AutoencoderTask(Task):
                              f"data has {shape}; set the preset's resolution / image_channels to the data's")
         self.autoencoder.build_for_inputs()
         self.discriminator.build_for_inputs(shape)
+        self.freeze_discriminator()
         for name, net in self.networks.items():
             self.optimizers[name].build(net.trainable_variables)
 
@@ -153,8 +154,6 @@ def build_autoencoder_task(recipe, strategy, batch_spec: dict, augment=None) -> 
     """The preset's autoencoder and patch discriminator, one Adam each ("autoencoder", "discriminator"); the
     sample grids reconstruct the first 32 images of the dataset's test split."""
     from zoo.data import load_arrays
-    from zoo.training.finetune import freeze_recipe_blocks
-
     if augment is not None:
         raise ValueError("the autoencoder task takes no augmentation")
     t = recipe.task
@@ -164,11 +163,11 @@ def build_autoencoder_task(recipe, strategy, batch_spec: dict, augment=None) -> 
         preview = load_arrays(recipe.data.dataset, recipe.data.split)[0][:32]
     with strategy.scope():
         ae, d = preset_networks(recipe)
-        freeze_recipe_blocks(d, recipe)
         optimizers = {net: make_optimizer(recipe.optimizer(net), [], net) for net in (AUTOENCODER, DISCRIMINATOR)}
         task = AutoencoderTask(ae, d, optimizers=optimizers, loss=t.loss, l1_weight=t.l1_weight,
                                ssim_weight=t.ssim_weight, adversarial_weight=t.adversarial_weight,
                                adversarial_start=t.adversarial_start, preview_images=preview)
+        task.freeze_d = recipe_freeze_d(recipe)
         task.build(batch_spec)
     return task
 

@@ -35,6 +35,15 @@ class Task:
     optimizers: dict
     copies: dict
     objectives: list
+    freeze_d: int = 0  # FreezeD: D's lowest blocks frozen by `build`, before D's optimizer is built
+
+    def freeze_discriminator(self) -> None:
+        """Freeze the lowest `freeze_d` blocks of the discriminator (`zoo.training.finetune`); `build` calls it
+        once D's variables exist (some blocks create their layers when built) and before D's optimizer."""
+        if self.freeze_d:
+            from zoo.training.finetune import freeze_lowest_blocks
+
+            freeze_lowest_blocks(self.networks["discriminator"], self.freeze_d)
 
     def build(self, batch_spec: dict) -> None:
         """Create every variable (networks, copies, optimizer slots, objective state) for batches whose

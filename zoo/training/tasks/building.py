@@ -46,3 +46,8 @@ def add_recipe_ticket(task, recipe) -> None:
         from zoo.models.serialization import load_masks
 
         add_masks(task, load_masks(recipe.techniques.init_masks)[0])
+
+
+def recipe_freeze_d(recipe) -> int:
+    """FreezeD's number of frozen D blocks of the recipe (`finetune.freeze_d`; 0 without a finetune section)."""
+    return recipe.finetune.freeze_d if recipe.finetune is not None else 0

@@ -17,7 +17,7 @@ from zoo.training.one_stage import check_one_stage, gamma, scale_gradient
 from zoo.training.randomness import StepRandomness
 from zoo.training.sections import in_unit_interval, non_negative, positive
 from zoo.training.tasks.building import (add_recipe_ticket, make_optimizer, preset_networks, recipe_augment,
-                                         recipe_objectives)
+                                         recipe_freeze_d, recipe_objectives)
 from zoo.training.tasks.registry import TaskRecord, TaskSettings, register_task
 from zoo.training.tasks.base import Task
 
@@ -119,6 +119,7 @@ class GANTask(Task):
         self.ema_generator.build_for_inputs()
         labels = tf.zeros((1,), tf.int32) if self.discriminator.num_classes else None
         self.discriminator(tf.zeros((1, *batch_spec[self.real_key])), labels=labels, training=False)
+        self.freeze_discriminator()
         self.optimizers[GENERATOR].build(self.generator.trainable_variables)
         self.optimizers[DISCRIMINATOR].build(self.discriminator.trainable_variables)
         for e, w in zip(self.ema_generator.weights, self.generator.weights):
@@ -386,13 +387,10 @@ def build_gan_task(recipe, strategy, batch_spec: dict, augment=None, task_class=
     the techniques of `recipe.techniques` (a lottery ticket's masks when `init_masks` is set) and the lowest
     `recipe.finetune.freeze_d` blocks of D frozen (FreezeD). `task_class` (a `GANTask`) gets `task_kwargs`
     besides the settings' `task_arguments()`."""
-    from zoo.training.finetune import freeze_recipe_blocks
-
     tech = recipe.techniques
     augment = recipe_augment(recipe, augment)
     with strategy.scope():
         g, d = preset_networks(recipe)
-        freeze_recipe_blocks(d, recipe)
         terms = recipe_objectives(recipe)
         optimizers = {net: make_optimizer(recipe.optimizer(net), terms, net) for net in (GENERATOR, DISCRIMINATOR)}
         task = task_class(g, d, optimizers=optimizers, objectives=terms, augment=augment,
@@ -400,6 +398,7 @@ def build_gan_task(recipe, strategy, batch_spec: dict, augment=None, task_class=
                           advaug_d=AdvAug(tech.advaug_d_steps, tech.advaug_d_step_size, tech.advaug_d_radius),
                           advaug_g=AdvAug(tech.advaug_g_steps, tech.advaug_g_step_size, tech.advaug_g_radius),
                           batch_size=recipe.data.batch_size, **recipe.task.task_arguments(), **task_kwargs)
+        task.freeze_d = recipe_freeze_d(recipe)
         task.build(batch_spec)
         add_recipe_ticket(task, recipe)
     return task

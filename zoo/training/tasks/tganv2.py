@@ -17,7 +17,7 @@ from zoo.training.objectives import AdversarialLoss, TermInputs, add_terms, main
 from zoo.training.sections import RecipeError, in_unit_interval, non_negative
 from zoo.training.tasks.base import Task
 from zoo.training.tasks.building import (add_recipe_ticket, make_optimizer, preset_networks, recipe_augment,
-                                         recipe_objectives)
+                                         recipe_freeze_d, recipe_objectives)
 from zoo.training.tasks.registry import TaskRecord, TaskSettings, register_task
 from zoo.training.tasks.tganv2_levels_r1 import LevelsR1Penalty
 
@@ -104,6 +104,7 @@ class TGANv2Task(Task):
         self.generator.build_for_inputs()
         self.ema_generator.build_for_inputs()
         self.discriminator.build_for_inputs(self.generator.discriminator_shapes)
+        self.freeze_discriminator()
         self.optimizers[GENERATOR].build(self.generator.trainable_variables)
         for k in range(self.levels):
             self.optimizers[level_optimizer_name(k)].build(self.discriminator.level(k).trainable_variables)
@@ -219,20 +220,18 @@ def check_tganv2_recipe(recipe) -> None:
 def build_tganv2_task(recipe, strategy, batch_spec: dict, augment=None) -> TGANv2Task:
     """The TGANv2 task: G, EMA G, one discriminator and one Adam per level (each with the recipe's
     "discriminator" settings), D's terms; FreezeD freezes the lowest blocks of every level's D."""
-    from zoo.training.finetune import freeze_recipe_blocks
-
     check_tganv2_recipe(recipe)
     t = recipe.task
     augment = recipe_augment(recipe, augment)
     with strategy.scope():
         g, d = preset_networks(recipe)
-        freeze_recipe_blocks(d, recipe)
         terms = recipe_objectives(recipe)
         optimizers = {GENERATOR: make_optimizer(recipe.optimizer(GENERATOR), terms, GENERATOR)}
         for k in range(getattr(g, "levels", 0)):
             optimizers[level_optimizer_name(k)] = make_optimizer(recipe.optimizer(DISCRIMINATOR), terms, DISCRIMINATOR)
         task = TGANv2Task(g, d, optimizers=optimizers, loss=t.loss, objectives=terms, ema_decay=t.ema_decay,
                           ema_start=t.ema_start, augment=augment)
+        task.freeze_d = recipe_freeze_d(recipe)
         task.build(batch_spec)
         add_recipe_ticket(task, recipe)
     return task
