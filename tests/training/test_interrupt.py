@@ -46,7 +46,11 @@ def _checkpoint_numbers(workdir):
     return sorted(int(p.name[len("ckpt-"):-len(".index")]) for p in (workdir / "checkpoints").glob("ckpt-*.index"))
 
 
-@pytest.mark.parametrize("signum, code", [(signal.SIGTERM, 143), (signal.SIGINT, 130)], ids=["SIGTERM", "SIGINT"])
+@pytest.mark.parametrize("signum, code", [
+    pytest.param(signal.SIGTERM, 143, id="SIGTERM"),
+    pytest.param(signal.SIGINT, 130, id="SIGINT", marks=pytest.mark.slow(
+        reason="the same path as SIGTERM with another exit code (make test-slow)")),
+])
 def test_signal_mid_run_saves_the_step_and_resumes_bit_for_bit(smoke_run, tmp_path, monkeypatch, signum, code):
     workdir = tmp_path / "run"
     before = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGINT)}
@@ -94,7 +98,9 @@ def _disk_full(kind):
                                                         "tempstate1; No space left on device [Op:SaveV2]")
 
 
-@pytest.mark.parametrize("kind", ["python", "tensorflow"])
+@pytest.mark.parametrize("kind", [
+    pytest.param("python", marks=pytest.mark.slow(reason="the same cleanup as the TensorFlow error's case")),
+    "tensorflow"])
 def test_disk_full_names_the_last_intact_checkpoint_and_leaves_no_temp_folder(smoke_run, tmp_path, monkeypatch,
                                                                               kind):
     """The writer of ckpt-4 fills the disk the way TensorFlow's does (a part file in `ckpt-4_temp/`, then

@@ -45,8 +45,6 @@ from dataclasses import dataclass, field
 from zoo.training.sections import RecipeError, Section, close_names, non_negative, positive
 from zoo.training.tasks.registry import TaskSettings, task_record
 
-_close = close_names  # the one-line "did you mean" of every recipe error
-
 
 @dataclass(frozen=True)
 class ModelSpec(Section):
