@@ -37,11 +37,7 @@ import tempfile
 
 import tensorflow as tf
 
-
-def to_uint8_tf(x: tf.Tensor) -> tf.Tensor:
-    """`zoo.images.to_uint8` in TF ops: [-1, 1] float -> uint8; tf.round rounds half to even like np.rint."""
-    x = tf.cast(x, tf.float32)
-    return tf.cast(tf.clip_by_value(tf.round((x + 1.0) * 127.5), 0.0, 255.0), tf.uint8)
+from zoo.models.compiled_sampling import to_uint8_tf  # the conversion `g.sample` does in its graph
 
 
 def truncates_latents(generator) -> bool:

@@ -13,7 +13,7 @@ import inspect
 import keras
 import numpy as np
 
-from zoo.images import to_uint8
+from zoo.models.compiled_sampling import sampling_functions
 from zoo.models.latents import check_label_values, check_labels, sample_latents
 from zoo.models.tf_latents import stateless_latents
 
@@ -40,6 +40,7 @@ class GANGenerator(keras.Model):
     """
 
     output_kind = "image"  # what `sample` returns: "image" (uint8 NHWC) or "video" (uint8 NTHWC)
+    sample_chunk = 128  # most samples per chunk of a compiled `sample` pass (`zoo.models.compiled_sampling`)
 
     def __init__(self, *, latent_dim: int, num_classes: int = 0, **kwargs):
         super().__init__(**kwargs)
@@ -148,6 +149,10 @@ class GANGenerator(keras.Model):
                batch_size: int = 64) -> np.ndarray:
         """`num` uint8 images (NHWC; video NTHWC) from seed `seed`; same seed -> same images.
 
+        z comes from NumPy (`latents`); each pass runs compiled (`zoo.models.compiled_sampling`: one trace per
+        pass size, conditioning and truncation mode, none per seed or psi), with the same pixels as the eager
+        `to_uint8(generate(z, labels, batch_size=batch_size))`.
+
         Args:
             num: how many samples.
             seed: NumPy seed for z.
@@ -158,8 +163,14 @@ class GANGenerator(keras.Model):
         """
         labels = check_labels(labels, int(num), self.num_classes)
         z = self.latents(num, seed=seed, truncation=truncation)
-        call_kwargs = {"truncation": truncation} if self.truncates_in_call and truncation is not None else {}
-        return to_uint8(self.generate(z, labels, batch_size=batch_size, **call_kwargs))
+        self.check_inputs(z, labels)
+        psi = truncation if self.truncates_in_call else None
+        if int(batch_size) < 1:
+            raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+        functions, batch_size = sampling_functions(self), int(batch_size)
+        return np.concatenate([functions.images(z[i:i + batch_size],
+                                                None if labels is None else labels[i:i + batch_size], psi)
+                               for i in range(0, len(z), batch_size)], axis=0)
 
 
 class GANDiscriminator(keras.Model):

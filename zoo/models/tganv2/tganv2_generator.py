@@ -51,6 +51,7 @@ class TGANv2Generator(GANGenerator):
     """
 
     output_kind = "video"
+    sample_chunk = 8  # clips per chunk of a compiled `sample` pass: 128 frames through the 2D blocks
 
     def __init__(self, *, latent_dim=256, frames=16, base_size=3, clstm_channels=1024,
                  channels=(512, 256, 128, 64, 32, 32), levels=4, image_channels=3, subsample_batch=True,
