@@ -183,11 +183,17 @@ def test_prunable_kernels_include_every_conv3d_and_pruned_weights_stay_zero():
 @pytest.mark.parametrize("changes, message", [
     ({"training_mode": "one_stage"}, "One-stage training .* per-level decomposition is not implemented"),
     ({"advaug_d_steps": 1}, "AdvAug is not supported by the tganv2 task"),
-    ({"n_dis": 2}, "the tganv2 task takes n_dis = 1"),
+    ({"n_dis": 2}, r"unknown field 'n_dis' \(task 'tganv2'\)"),  # TGANv2Settings has no n_dis
+    ({"style_mixing": 0.9}, r"unknown field 'style_mixing' \(task 'tganv2'\)"),
 ])
 def test_unsupported_techniques_are_refused_with_the_reason(changes, message):
     with pytest.raises(ValueError, match=message):
         tiny_task(**changes)
+    if "training_mode" in changes or "advaug_d_steps" in changes:  # refused by validate(), before any data
+        from zoo.training.recipe import RecipeError
+
+        with pytest.raises(RecipeError, match=message):
+            tiny_recipe().replace(**changes).validate()
 
 
 def test_image_data_is_refused():
