@@ -70,10 +70,45 @@ def test_real_floor_is_near_zero_for_one_distribution(fake_env):
 
 
 def test_unknown_metric(fake_env):
-    with pytest.raises(ValueError, match="expected one of \\('fid', 'kid'\\)"):
+    with pytest.raises(ValueError, match="expected one of \\('fid', 'kid', 'prdc'\\)"):
         evaluate_generator(FakeGenerator(), metric="is", num=10)
 
 
 def test_video_samples_are_refused(fake_env):
     with pytest.raises(ValueError, match="NHWC"):
         evaluate_generator(FakeGenerator(shape=(4, 8, 8, 1)), num=10, progress=False)
+
+
+def test_prdc_beside_real_vs_real_at_one_n(fake_env):
+    """evaluate_prdc: n fakes and n train images (seeded permutation) each against the first n test images."""
+    from zoo.metrics.prdc import prdc
+    from zoo.metrics.reference_stats import reference_statistics
+
+    g = FakeGenerator()
+    result = evaluate.evaluate_prdc(g, num=30, reference="fmnist/test", train="fmnist/train", seed=2, progress=False)
+    extractor = FakeExtractor()
+    real = extractor.batch(fake_env["test"][0][:30])
+    other = reference_statistics("fmnist/train", 30, extractor=extractor, permutation_seed=2, progress=False)
+    fake = prdc(real, extractor.batch(g.sample(30, seed=2)))
+    floor = prdc(real, other["features"])
+    names = ("precision", "recall", "density", "coverage")
+    assert {k: result[k] for k in names} == pytest.approx({k: fake[k] for k in names})
+    assert result["real_vs_real"] == pytest.approx({k: floor[k] for k in names})
+    assert (result["metric"], result["num_fake"], result["num_real"], result["train"]) == ("prdc", 30, 30,
+                                                                                           "fmnist/train")
+    assert (result["precision_recall_k"], result["density_coverage_k"]) == (3, 5)
+    assert result["floor_reference"] == "fmnist/train (n=30, permutation seed 2) vs fmnist/test (n=30)"
+    assert result["real_vs_real"]["recall"] > result["recall"]  # noise images are not Fashion-MNIST-like fakes
+    json.dumps(result)
+    calls = len(g.calls)
+    with pytest.raises(ValueError, match=r"reference fmnist/test: need 2 <= num <= 60 .* num generated images"):
+        evaluate.evaluate_prdc(g, num=61, progress=False)
+    fake_env["few"] = fake_dataset(10, seed=3)
+    with pytest.raises(ValueError, match="train fmnist/few: need 2 <= num <= 10"):
+        evaluate.evaluate_prdc(g, num=20, train="fmnist/few", progress=False)
+    assert len(g.calls) == calls  # refused before sampling
+
+
+def test_prdc_through_evaluate_generator(fake_env):
+    result = evaluate_generator(FakeGenerator(), metric="prdc", num=20, progress=False)
+    assert {"precision", "recall", "density", "coverage"} <= set(result) and "value" not in result

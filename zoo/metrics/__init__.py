@@ -5,8 +5,15 @@
     real_floor("fmnist/test", "fmnist/train", num=10000)                       # FID of real vs real at that n
 
 Pieces: `fid_weights` (locate + sha256-check the weights), `torch_archive` (restricted tensor unpickler),
-`fid_inception` (the Keras network), `resize`, `features` (batched extraction), `frechet` and `kid` (the maths),
-`reference_stats` (cached real statistics), `evaluate` (the public functions); `zoo eval` is in `zoo.cli.metrics`.
+`fid_inception` (the Keras network), `resize`, `features` (batched extraction), `frechet`, `kid` and `prdc` (the
+maths), `reference_stats` (cached real statistics), `evaluate` (the public functions); `zoo eval` is in
+`zoo.cli.metrics`.
+
+Improved precision / recall (k = 3) and density / coverage (k = 5) on the same Inception features, each beside its
+real-vs-real value at the same n, show mode collapse directly:
+
+    prdc(real_features, fake_features)                                         # numpy only, in blocks of rows
+    evaluate_prdc(g, num=847, reference="emojione/rest_b", train="emojione/rest_a")   # -> values + 'real_vs_real'
 
 Video generators (NTHWC clips of moving Fashion-MNIST), `video_distance` and `video_features`:
 
@@ -20,10 +27,12 @@ TensorFlow-heavy modules are imported on first use.
 
 from zoo.metrics.frechet import activation_statistics, fid_from_features, frechet_distance
 from zoo.metrics.kid import kernel_inception_distance, mmd2_unbiased, polynomial_kernel
+from zoo.metrics.prdc import density_coverage, improved_precision_recall, prdc
 
 _LAZY = {
     "evaluate_generator": "zoo.metrics.evaluate",
     "real_floor": "zoo.metrics.evaluate",
+    "evaluate_prdc": "zoo.metrics.evaluate",
     "reference_statistics": "zoo.metrics.reference_stats",
     "InceptionFeatures": "zoo.metrics.features",
     "ExtractorConfig": "zoo.metrics.features",
@@ -50,5 +59,6 @@ def __getattr__(name):
     raise AttributeError(f"module 'zoo.metrics' has no attribute {name!r}")
 
 
-__all__ = ["activation_statistics", "fid_from_features", "frechet_distance", "kernel_inception_distance",
-           "mmd2_unbiased", "polynomial_kernel", *_LAZY]
+__all__ = ["activation_statistics", "density_coverage", "fid_from_features", "frechet_distance",
+           "improved_precision_recall", "kernel_inception_distance", "mmd2_unbiased", "polynomial_kernel", "prdc",
+           *_LAZY]
