@@ -191,3 +191,26 @@ def test_sha256_file_streams(tmp_path):
 
 def test_good_manifest_is_json():
     assert json.loads(json.dumps(GOOD)) == GOOD
+
+
+def prdc_and_frame_entries(fid: dict) -> list:
+    """precision / recall / density / coverage (with k) and two frame_fid entries built from an FID entry."""
+    prdc = [dict(fid, name=name, value=value, floor=floor, k=k) for name, value, floor, k in (
+        ("precision", 0.71, 0.78, 3), ("recall", 0.32, 0.77, 3), ("density", 0.9, 1.01, 5), ("coverage", 0.6, 0.96, 5))]
+    frames = [dict(fid, name="frame_fid", frame=frame, value=value, floor=60.0) for frame, value in ((0, 150.0),
+                                                                                                    (15, 230.0))]
+    return prdc + frames
+
+
+def test_prdc_and_frame_fid_entries_accepted_and_checked():
+    manifest = copy.deepcopy(GOOD)
+    manifest["metrics"] += prdc_and_frame_entries(manifest["metrics"][0])
+    validate_manifest(manifest)
+    for mutate, pattern in ((lambda m: m.pop("k"), r"metrics\[1\]\.k: missing for 'precision'"),
+                            (lambda m: m.update(k=0), r"metrics\[1\]\.k: got 0"),
+                            (lambda m: m.update(frame=-1), r"metrics\[1\]\.frame: got -1"),
+                            (lambda m: m.update(k="3"), r"metrics\[1\]\.k: got '3'")):
+        bad = copy.deepcopy(manifest)
+        mutate(bad["metrics"][1])
+        with pytest.raises(ValueError, match=pattern):
+            validate_manifest(bad)

@@ -105,3 +105,23 @@ def test_card_of_a_two_stage_model_shows_stage1_and_both_commands():
     commands = text[text.index("```bash"):]
     assert commands.index(STAGE1["command"]) < commands.index("zoo train recipes/latent2s_emoji64.py")
     assert "- stage 1" not in make_model_card(GOOD)
+
+
+def test_card_shows_prdc_with_k_and_floor_and_fid_by_frame():
+    from tests.hub.test_manifest import prdc_and_frame_entries
+
+    manifest = copy.deepcopy(GOOD)
+    manifest["metrics"][0].update(floor=2.42)
+    manifest["metrics"] += prdc_and_frame_entries(manifest["metrics"][0])
+    text = make_model_card(manifest)
+    row = next(line for line in text.splitlines() if line.startswith("| recall (k=3) | "))
+    assert "| 0.32 |" in row and "| 0.77 (same n) |" in row
+    assert any(line.startswith("| coverage (k=5) | 0.6 |") for line in text.splitlines())
+    assert "Kynkäänniemi et al., NeurIPS 2019" in text and "Naeem et al., ICML 2020" in text
+    assert "Recall or coverage well below its floor means missing modes" in text
+    assert "| frame_fid (frame 15) | 230 |" in text
+    assert ("FID by frame position (10,000 clips, one frame of each): frame 0: 150 (floor 60), frame 15: 230 "
+            "(floor 60). Frame 15 / frame 0: 1.53 (floors: 1.00).") in text
+    assert "zoo eval NAME --metric prdc" in text
+    plain = make_model_card(GOOD)
+    assert "Kynkäänniemi" not in plain and "FID by frame position" not in plain

@@ -41,7 +41,8 @@ def test_release_of_a_smoke_run(tmp_path, monkeypatch, smoke_run):
                        command="zoo release ...")
     folder = tmp_path / "weights" / "sngan-fmnist-32"
     validate_manifest(manifest, str(folder))
-    assert [m["name"] for m in manifest["metrics"]] == ["fid", "kid"]
+    assert [(m["name"], m.get("k")) for m in manifest["metrics"]] == [
+        ("fid", None), ("kid", None), ("precision", 3), ("recall", 3), ("density", 5), ("coverage", 5)]
     for m in manifest["metrics"]:
         assert m["num_fake"] == m["num_real"] == 6 and np.isfinite(m["value"]) and np.isfinite(m["floor"])
         assert m["command"] == "zoo release ..." and m["weights"] == "ema"
@@ -91,7 +92,8 @@ def test_release_of_a_conditional_run_with_truncation_curve(tmp_path, monkeypatc
     validate_manifest(manifest, str(folder))
     assert manifest["recipe"]["command"] == "zoo imp a.py && zoo train b.py"  # given, none recorded by train()
     assert [(m["name"], m["truncation"], m["num_fake"]) for m in manifest["metrics"]] == [
-        ("fid", None, 6), ("kid", None, 6), ("fid", 0.5, 4), ("fid", 1.0, 4)]
+        ("fid", None, 6), ("kid", None, 6), ("precision", None, 6), ("recall", None, 6), ("density", None, 6),
+        ("coverage", None, 6), ("fid", 0.5, 4), ("fid", 1.0, 4)]
     assert manifest["golden"]["labels"] is not None
     assert (folder / "classes.png").exists()
     from PIL import Image
@@ -130,12 +132,40 @@ def test_measure_defaults_are_evaluate_generator_and_real_floor(tmp_path, monkey
     assert len(g.calls) == sampled  # refused before sampling
     with pytest.raises(ValueError, match="floor_train .* floor_reference, which is not given"):
         measure(g, num=4, reference="fmnist/test", train="fmnist/train", floor_train="fmnist/train")
-    for entry, metric, n in ((entries[0], "fid", 20), (entries[1], "kid", 20), (entries[2], "fid", 12)):
+    for entry, metric, n in ((entries[0], "fid", 20), (entries[1], "kid", 20), (entries[6], "fid", 12)):
         expected = evaluate_generator(g, metric=metric, num=n, reference="fmnist/test", seed=3, progress=False,
                                       truncation=entry["truncation"])
         floor = real_floor("fmnist/test", "fmnist/train", num=n, metric=metric, seed=3, progress=False)
         assert (entry["value"], entry["num_fake"], entry["num_real"]) == (expected["value"], n, n)
         assert (entry["floor"], entry["floor_num"]) == (floor["value"], n)
+    from zoo.metrics.evaluate import evaluate_prdc
+
+    prdc = evaluate_prdc(g, num=20, reference="fmnist/test", train="fmnist/train", seed=3, progress=False)
+    for entry, name, k in zip(entries[2:6], ("precision", "recall", "density", "coverage"), (3, 3, 5, 5)):
+        assert (entry["name"], entry["k"], entry["num_fake"], entry["num_real"], entry["floor_num"]) == (name, k, 20,
+                                                                                                          20, 20)
+        assert (entry["value"], entry["floor"]) == (prdc[name], prdc["real_vs_real"][name])
+        assert entry["floor_reference"] == prdc["floor_reference"] and entry["weights"] == "ema"
+    sampled = len(g.calls)
+    with pytest.raises(ValueError, match="5 images in a set .* need at least 6 per set"):
+        measure(g, num=5, reference="fmnist/test", train="fmnist/train", progress=False)
+    assert len(g.calls) == sampled  # refused before sampling
+
+
+def test_measure_on_two_halves_puts_every_figure_at_one_n(tmp_path, monkeypatch):
+    """EmojiOne's protocol (`--reference emojione/rest_b --train emojione/rest_a --num 847`), here with 12-image
+    halves: every entry has n fakes vs all of B, and its floor all of A vs all of B."""
+    from tests.metrics.fakes import FakeGenerator, fake_dataset
+    from zoo.cli.release import measure
+
+    _fake_features(monkeypatch)
+    monkeypatch.setenv("ZOO_CACHE", str(tmp_path / "cache"))
+    _fake_data(monkeypatch, {"rest_a": fake_dataset(12, seed=1)[0], "rest_b": fake_dataset(12, seed=2)[0]})
+    entries = measure(FakeGenerator(), num=12, reference="emojione/rest_b", train="emojione/rest_a", progress=False)
+    assert [e["name"] for e in entries] == ["fid", "kid", "precision", "recall", "density", "coverage"]
+    for e in entries:
+        assert (e["num_fake"], e["num_real"], e["floor_num"], e["reference"]) == (12, 12, 12, "emojione/rest_b")
+        assert e["floor_reference"] == "emojione/rest_a (n=12, permutation seed 0) vs emojione/rest_b (n=12)"
 
 
 def test_release_few_shot_protocol_of_a_stylegan2_run(tmp_path, monkeypatch):
@@ -167,15 +197,16 @@ def test_release_few_shot_protocol_of_a_stylegan2_run(tmp_path, monkeypatch):
     validate_manifest(manifest, str(folder))
     metrics = manifest["metrics"]
     assert [(m["name"], m["truncation"], m["num_fake"], m["num_real"], m["reference"]) for m in metrics] == [
-        ("fid", None, 8, 60, "emoji/all"), ("kid", None, 8, 60, "emoji/all"), ("fid", 0.5, 7, 60, "emoji/all"),
-        ("fid", 1.0, 7, 60, "emoji/all")]
+        ("fid", None, 8, 60, "emoji/all"), ("kid", None, 8, 60, "emoji/all"),
+        *((name, None, 8, 60, "emoji/all") for name in ("precision", "recall", "density", "coverage")),
+        ("fid", 0.5, 7, 60, "emoji/all"), ("fid", 1.0, 7, 60, "emoji/all")]
     floor = real_floor("emoji/test", "emoji/train", num=6, progress=False)
     assert {(m["floor"], m["floor_num"], m["floor_reference"]) for m in metrics if m["name"] == "fid"} == {
         (floor["value"], 6, "emoji/train (n=6, permutation seed 0) vs emoji/test (n=6)")}
     assert metrics[1]["floor"] == real_floor("emoji/test", "emoji/train", num=6, metric="kid", progress=False)["value"]
     fid = evaluate_generator(g, num=8, reference="emoji/all", num_real=60, progress=False)["value"]
     psi = evaluate_generator(g, num=7, reference="emoji/all", num_real=60, truncation=0.5, progress=False)["value"]
-    assert (metrics[0]["value"], metrics[2]["value"]) == (fid, psi)  # psi through g.sample(truncation=0.5)
+    assert (metrics[0]["value"], metrics[6]["value"]) == (fid, psi)  # psi through g.sample(truncation=0.5)
     assert manifest["truncation_space"] == "w" and manifest["dataset"]["num_examples"] == 54
     for name in ("samples.png", "style_mixing_coarse.png", "style_mixing_middle.png", "style_mixing_fine.png"):
         assert (folder / name).exists(), name

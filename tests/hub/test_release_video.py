@@ -25,6 +25,17 @@ def _fake_clips(monkeypatch, shape, train=30, test=20):
     return data
 
 
+def frame_fids(fake, real, floor, frame_step=3):
+    """fid_by_frame of the FakeExtractor features of fake and floor clips against real ones (frames every 3)."""
+    from zoo.metrics.features import extract_features
+    from zoo.metrics.video_distance import clip_frames, fid_by_frame
+
+    real_f, fake_f, floor_f = (extract_features(clip_frames(c, frame_step), FakeExtractor(), progress=False)
+                               for c in (real, fake, floor))
+    per_clip = len(real_f) // len(real)
+    return fid_by_frame(real_f, fake_f, per_clip), fid_by_frame(real_f, floor_f, per_clip)
+
+
 def test_measure_video_is_video_metrics_beside_video_real_floors(monkeypatch):
     """The release's numbers are those of the public functions: video_metrics(fake, the first n test clips) and
     video_real_floors(n) (n permuted train clips vs the same test clips), at the same frame step."""
@@ -36,10 +47,20 @@ def test_measure_video_is_video_metrics_beside_video_real_floors(monkeypatch):
     extractors = dict(frame_extractor=FakeExtractor(), video_extractor=FakeVideoFeatures())
     entries = measure_video(g, num=12, reference="mfmnist/test", train="mfmnist/train", seed=3, frame_step=3,
                             progress=False, command="zoo release x", **extractors)
-    assert [e["name"] for e in entries] == ["per_frame_fid", "per_frame_kid", "zvd", "zvd_kid"]
+    assert [(e["name"], e.get("frame")) for e in entries] == [
+        ("per_frame_fid", None), ("per_frame_kid", None), ("frame_fid", 0), ("frame_fid", 3), ("zvd", None),
+        ("zvd_kid", None)]
     fake = g.sample(12, seed=3)
     direct = video_metrics(fake, reference_clips(12), frame_step=3, seed=3, **extractors)
     floors = video_real_floors(12, frame_step=3, seed=3, **extractors)
+    by_frame, by_frame_floor = frame_fids(fake, reference_clips(12), reference_clips(12, "train", permutation_seed=3))
+    for entry, (value, floor) in zip(entries[2:4], zip(by_frame, by_frame_floor)):
+        assert (entry["value"], entry["floor"]) == (pytest.approx(value, rel=1e-9), pytest.approx(floor, rel=1e-9))
+        assert (entry["num_fake"], entry["num_real"], entry["floor_num"]) == (12, 12, 12)
+        assert entry["feature_extractor"] == "FakeExtractor" and "frame_step" not in entry
+        assert entry["floor_reference"] == "mfmnist/train (n=12, permutation seed 3) vs mfmnist/test (n=12)"
+        assert entry["command"] == "zoo release x" and "fid_by_frame" in entry["notes"]
+    entries = entries[:2] + entries[4:]
     for entry, metric, key in zip(entries, ("per_frame_fid", "per_frame_fid", "zvd", "zvd"),
                                   ("value", "kid", "value", "kid")):
         assert entry["value"] == pytest.approx(direct[metric][key], rel=1e-9), entry["name"]
@@ -98,9 +119,11 @@ def test_release_of_a_video_work_dir(tmp_path, monkeypatch):
     validate_manifest(manifest, str(folder))
     assert manifest["resolution"] == [16, 64, 64] and manifest["truncation_space"] == "none"
     assert manifest["dataset"] == {"name": "mfmnist", "split": "train", "num_examples": 8000}
+    assert [(m["name"], m.get("frame")) for m in manifest["metrics"]] == [
+        ("per_frame_fid", None), ("per_frame_kid", None), ("frame_fid", 0), ("frame_fid", 8), ("zvd", None),
+        ("zvd_kid", None)]
     metrics = {m["name"]: m for m in manifest["metrics"]}
-    assert list(metrics) == ["per_frame_fid", "per_frame_kid", "zvd", "zvd_kid"]
-    for m in metrics.values():
+    for m in manifest["metrics"]:
         assert (m["num_fake"], m["num_real"], m["floor_num"], m["reference"]) == (6, 6, 6, "mfmnist/test")
         assert np.isfinite(m["value"]) and np.isfinite(m["floor"]) and m["truncation"] is None
         assert m["command"] == "zoo " + " ".join(argv)
@@ -117,6 +140,10 @@ def test_release_of_a_video_work_dir(tmp_path, monkeypatch):
         row = next(line for line in card.splitlines() if line.startswith(f"| {name} | "))
         assert "| mfmnist/test (6 clips" in row and "(n=6 clips)" in row, row
     assert "6 clips, 12 frames" in card and "frame step 8" in card and "not FVD" in card
+    first, last = (m for m in manifest["metrics"] if m["name"] == "frame_fid")
+    assert "| frame_fid (frame 8) | " in card
+    assert "FID by frame position (6 clips, one frame of each): frame 0: " in card
+    assert f"Frame 8 / frame 0: {last['value'] / first['value']:.2f} (floors: " in card
     assert "Truncation: none" in card and "FID over the truncation" not in card
 
     import zoo

@@ -98,7 +98,6 @@ def test_prdc_beside_real_vs_real_at_one_n(fake_env):
                                                                                            "fmnist/train")
     assert (result["precision_recall_k"], result["density_coverage_k"]) == (3, 5)
     assert result["floor_reference"] == "fmnist/train (n=30, permutation seed 2) vs fmnist/test (n=30)"
-    assert result["real_vs_real"]["recall"] > result["recall"]  # noise images are not Fashion-MNIST-like fakes
     json.dumps(result)
     calls = len(g.calls)
     with pytest.raises(ValueError, match=r"reference fmnist/test: need 2 <= num <= 60 .* num generated images"):

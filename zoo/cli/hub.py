@@ -29,9 +29,10 @@ def add_subcommands(subparsers) -> None:
     p.add_argument("--token", help="Hub token (default: HF_TOKEN or the `huggingface-cli login` one)")
     p.set_defaults(func=run_publish)
 
-    p = subparsers.add_parser("release", help="measure a finished run (FID/KID + floor; video: per-frame FID/KID "
-                                              "and ZVD + floors) and write weights_manifest/<name>/ (manifest, "
-                                              "card, samples, golden; $ZOO_WEIGHTS_DIR/<name>/ if set)")
+    p = subparsers.add_parser("release", help="measure a finished run (FID/KID, precision/recall/density/coverage "
+                                              "+ floors; video: per-frame FID/KID, FID per frame position and ZVD "
+                                              "+ floors) and write weights_manifest/<name>/ (manifest, card, "
+                                              "samples, golden; $ZOO_WEIGHTS_DIR/<name>/ if set)")
     p.add_argument("workdir", metavar="WORKDIR", help="a finished `zoo train` work dir")
     p.add_argument("--recipe", required=True, help="the recipe file the run used")
     p.add_argument("--repo-id", required=True, help="ORG/NAME on the Hub it will be published to")
@@ -39,7 +40,8 @@ def add_subcommands(subparsers) -> None:
     p.add_argument("--num", type=int, help="generated images for FID/KID (default 10000); video: generated clips, "
                                           "and real clips of each set (default 250)")
     p.add_argument("--reference", help="real reference split (default fmnist/test; video: the run's dataset's "
-                                       "test split, mfmnist/test)")
+                                       "test split, mfmnist/test; emojione: rest_b with --train emojione/rest_a "
+                                       "--num 847)")
     p.add_argument("--num-real", type=parse_num_real, metavar="N|all",
                    help="real reference images: the first N, or all of the split (default: --num)")
     p.add_argument("--train",

@@ -1,26 +1,34 @@
 """`zoo release`: measure a finished training run and turn it into `weights_manifest/<name>/`.
 
 One command produces every number of a published model: FID and KID of `num` EMA-generator samples
-(seed `seed`) against real reference images, each with its real-data floor, the optional FID-vs-truncation
-curve, the golden slice, the sample grid (plus the per-class grid and the style-mixing grids for the
-generators that have them) and the model card. The fake features are extracted once and used for both metrics.
+(seed `seed`) against real reference images, improved precision and recall (k = 3) and density and coverage
+(k = 5) on the same features (`zoo.metrics.prdc`; they show mode collapse, which FID folds into one number), each
+with its real-data floor, the optional FID-vs-truncation curve, the golden slice, the sample grid (plus the
+per-class grid and the style-mixing grids for the generators that have them) and the model card. The fake
+features are extracted once and used for every metric.
 
 The real set and the floor, two protocols (every manifest metric states `num_fake`, `num_real`, and its floor's
 n and images in `floor_num` / `floor_reference`):
 
 - default, e.g. Fashion-MNIST: the first `num` images of the reference split (`num_real` changes that n, 'all'
   takes the whole split); the floor is the metric between those reference images and as many `train` images
-  (the first n of `RandomState(seed).permutation`), i.e. a perfect generator's score at the same n.
-- few-shot, e.g. emoji (`floor_reference` given): FID / KID against the whole data set (`--reference
-  emoji/all --num-real all`: 3,926 images), as few-shot papers report; the floor is the metric between the whole
+  (the first n of `RandomState(seed).permutation`), i.e. a perfect generator's score at the same n. EmojiOne's
+  two fixed disjoint halves (`zoo.data.emojione`) use it: `--reference emojione/rest_b --train emojione/rest_a
+  --num 847` measures 847 fakes against half B, and half A against half B as the floor, every figure at n = 847.
+- few-shot, e.g. emoji (`floor_reference` given): FID / KID against the whole data set (`--reference emoji/all
+  --num-real all`: 3,926 images), as few-shot papers report; the floor is the metric between the whole
   `floor_reference` split and as many `floor_train` images (`emoji/test` (392) vs 392 `emoji/train` images):
-  one floor at n = the size of the floor reference, the same for every figure.
+  one floor at n = the size of the floor reference, the same for every figure. The first emoji releases used
+  it; as that floor is at another n than the figures (FID's bias falls roughly as 1/n), prefer two halves with
+  the default protocol.
 
 A video generator (`output_kind` "video", e.g. TGANv2 on moving Fashion-MNIST) gets the video metrics of
 `zoo.metrics.video_distance` instead (`measure_video`), from `num` clips (default 250) against the first `num`
 clips of the reference split (default: the run's dataset's test split, `mfmnist/test`):
 - per-frame FID and KID: frames 0, k, 2k, ... (`frame_step` k, default 5: frames 0, 5, 10, 15 of a 16-frame
   clip, i.e. 1,000 frames per set at 250 clips, from the first frame to the last) through the FID Inception network;
+- `frame_fid`, one entry per frame position (its `frame`: 0, k, 2k, ...): the FID of that frame of every clip
+  (n = `num`), from the same features, so that temporal decay shows (the last frame's FID against the first's);
 - ZVD (zoo's video Frechet distance on zoo-mfmnist-c3d features; not FVD) and its KID, on whole clips;
 each with its floor at the same n: `num` clips of the train split (the first `num` of `RandomState(seed).permutation`)
 against the same reference clips (`zoo.metrics.video_distance.video_real_floors`), their frames at the same
@@ -30,7 +38,9 @@ per-class or style-mixing grid; the card shows the animated `samples.gif`.
 Defaults (`defaults`): images 10,000 samples against fmnist/test, floor fmnist/train; videos 250 clips,
 frame step 5, against `<dataset>/test`, floor `<dataset>/train`. Time (2 CPU cores, another run training
 beside it): per-frame FID costs ~8 Inception images/s, so the video defaults (3 x 1,000 frames) take ~7 minutes
-of Inception plus sampling, the ZVD network (~100 clips/s) and two 2048-d matrix square roots.
+of Inception plus sampling, the ZVD network (~100 clips/s) and two 2048-d matrix square roots; `frame_fid` adds
+two FIDs per frame position by eigendecompositions (~15 s each at d = 2048). PRDC at n = 10,000 costs ~50 s of
+float64 matrix products per pair of sets (fakes, floor): small beside the 20 minutes of Inception features.
 """
 
 from __future__ import annotations
@@ -44,6 +54,9 @@ import numpy as np
 ALL = "all"  # num_real: the whole reference split
 IMAGE_DEFAULTS = {"num": 10000, "reference": "fmnist/test", "train": "fmnist/train"}
 VIDEO_NUM, VIDEO_FRAME_STEP = 250, 5  # 250 clips x frames 0, 5, 10, 15 = 1,000 Inception images per set
+FRAME_FID_NOTE = ("FID of one frame position (the entry's `frame`) of every clip against the same "
+                  "position of the reference clips, n = the clips (zoo.metrics.video_distance.fid_by_frame; trace "
+                  "term by eigh); later frames above the first show temporal decay")
 
 
 def defaults(output_kind: str, dataset: str) -> dict:
@@ -69,13 +82,15 @@ def measure(generator, *, num: int, reference: str, train: str, seed: int = 0, b
             progress: bool = True, command: str | None = None, truncations=(), curve_num: int | None = None,
             num_real: int | str | None = None, floor_reference: str | None = None,
             floor_train: str | None = None) -> list[dict]:
-    """[FID entry, KID entry] in manifest form (each with its floor), from one pass of the feature network;
-    then, for each value in `truncations`, an FID entry of `curve_num` (default `num`) samples of
-    `generator.sample(..., truncation=t)` (the FID-vs-truncation curve: z truncated at +-t for z-space families,
-    psi in w-space for StyleGAN2; see `zoo.models.base.GANGenerator.truncates_in_call`), each with its floor.
+    """[FID, KID, precision, recall, density, coverage] entries in manifest form (each with its floor; the four of
+    `zoo.metrics.prdc` with their `k`), from one pass of the feature network; then, for each value in
+    `truncations`, an FID entry of `curve_num` (default `num`) samples of `generator.sample(..., truncation=t)`
+    (the FID-vs-truncation curve: z truncated at +-t for z-space families, psi in w-space for StyleGAN2; see
+    `zoo.models.base.GANGenerator.truncates_in_call`), each with its floor. Every set needs at least 6 images
+    (k + 1 for the k = 5 of density and coverage): ValueError before sampling otherwise.
 
     Args:
-        num: generated images of the FID / KID entries.
+        num: generated images of the FID / KID / PRDC entries.
         reference: the real images, '<dataset>/<split>'.
         train: the real images of the default floor (the training split).
         num_real: real `reference` images: the first `num_real`, or 'all' (the whole split); default: as many
@@ -88,10 +103,14 @@ def measure(generator, *, num: int, reference: str, train: str, seed: int = 0, b
     from zoo.hub.publish import metric_entry
     from zoo.metrics.evaluate import make_extractor, metric_result, metric_value, sample_labels
     from zoo.metrics.features import extract_features
+    from zoo.metrics.prdc import DENSITY_COVERAGE_K, PRECISION_RECALL_K
+    from zoo.metrics.prdc import K_OF as PRDC_K_OF
+    from zoo.metrics.prdc import NAMES as PRDC_NAMES
     from zoo.metrics.reference_stats import reference_statistics
     from zoo.metrics.resize import DEFAULT_RESIZE
 
     num_real = check_num_real(num_real)
+    prdc_min = max(PRECISION_RECALL_K, DENSITY_COVERAGE_K) + 1  # k + 1 points for a k-th nearest neighbour
     if floor_train and not floor_reference:
         raise ValueError(f"floor_train ({floor_train}) is the other side of floor_reference, which is not given; "
                          f"without floor_reference the floor uses train ({train})")
@@ -129,26 +148,52 @@ def measure(generator, *, num: int, reference: str, train: str, seed: int = 0, b
 
     floors = {}
 
-    def entry(metric, features, real, start, truncation=None):
-        values = metric_value(metric, real, features, seed)
-        result = metric_result(metric, values, len(features), real["num"], reference, extractor, seed, start,
-                               truncation=truncation)
+    def floor_values(metric, real):
+        """(metric_value of the floor of a figure against `real`, the floor's n, its description), once each."""
         floor_real, floor_fake, description = floor_of(real)
         if (metric, description) not in floors:
-            floors[metric, description] = metric_value(metric, floor_real, floor_fake["features"], seed)["value"]
-        out = metric_entry(result, weights="ema", floor=floors[metric, description])
-        out["floor_num"] = int(floor_fake["num"])
+            floors[metric, description] = metric_value(metric, floor_real, floor_fake["features"], seed)
+        return floors[metric, description], int(floor_fake["num"]), description
+
+    def finish(out, floor_num, description):
+        out["floor_num"] = floor_num
         out["floor_reference"] = description
         if command:
             out["command"] = command
         return out
 
+    def entry(metric, features, real, start, truncation=None):
+        values = metric_value(metric, real, features, seed)
+        result = metric_result(metric, values, len(features), real["num"], reference, extractor, seed, start,
+                               truncation=truncation)
+        floor, floor_num, description = floor_values(metric, real)
+        return finish(metric_entry(result, weights="ema", floor=floor["value"]), floor_num, description)
+
+    def prdc_entries(features, real, start):
+        """precision, recall, density, coverage: one entry each, with its k and its real-vs-real floor."""
+        values = metric_value("prdc", real, features)
+        floor, floor_num, description = floor_values("prdc", real)
+        out = []
+        for name in PRDC_NAMES:
+            result = metric_result(name, {"value": values[name]}, len(features), real["num"], reference, extractor,
+                                   seed, start)
+            item = metric_entry(result, weights="ema", floor=floor[name])
+            item["k"] = int(values[PRDC_K_OF[name]])
+            out.append(finish(item, floor_num, description))
+        return out
+
     real = real_set(num)  # the real sets first: a wrong n fails before minutes of sampling
-    floor_of(real)
+    _, floor_fake, _ = floor_of(real)
+    smallest = min(int(num), int(real["num"]), int(floor_fake["num"]))
+    if smallest < prdc_min:
+        raise ValueError(f"{smallest} images in a set (generated {num}, real {real['num']}, floor "
+                         f"{floor_fake['num']}): precision / recall / density / coverage need at least {prdc_min} "
+                         f"per set (k + 1 for k = {PRECISION_RECALL_K} and {DENSITY_COVERAGE_K})")
     labels = sample_labels(num, generator.num_classes, seed)
     fake = np.asarray(generator.sample(int(num), seed=seed, labels=labels))
     fake_features = extract_features(fake, extractor, progress=progress, desc="features generated")
     entries = [entry(metric, fake_features, real, start) for metric in ("fid", "kid")]
+    entries += prdc_entries(fake_features, real, start)
     if not truncations:
         return entries
     curve_num = int(curve_num or num)
@@ -166,10 +211,11 @@ def measure(generator, *, num: int, reference: str, train: str, seed: int = 0, b
 def measure_video(generator, *, num: int, reference: str, train: str, seed: int = 0,
                   frame_step: int = VIDEO_FRAME_STEP, batch_size: int | None = None, progress: bool = True,
                   command: str | None = None, frame_extractor=None, video_extractor=None) -> list[dict]:
-    """[per_frame_fid, per_frame_kid, zvd, zvd_kid] entries in manifest form, each with its floor at the same n,
-    for a video generator (uint8 NTHWC samples); see the module docstring. The values are those of
-    `zoo.metrics.video_distance.video_metrics(fake, reference_clips(num), frame_step=...)` and its floors those
-    of `video_real_floors(num, frame_step=...)`, computed from one feature pass per set of clips.
+    """[per_frame_fid, per_frame_kid, frame_fid of each frame position, zvd, zvd_kid] entries in manifest form,
+    each with its floor at the same n, for a video generator (uint8 NTHWC samples); see the module docstring.
+    The values are those of `zoo.metrics.video_distance.video_metrics(fake, reference_clips(num),
+    frame_step=...)` (and `fid_by_frame` of its frame features) and its floors those of `video_real_floors(num,
+    frame_step=...)`, computed from one feature pass per set of clips.
 
     Args:
         num: generated clips, and real clips of each side of the floor.
@@ -186,7 +232,7 @@ def measure_video(generator, *, num: int, reference: str, train: str, seed: int 
     from zoo.metrics.fid_weights import FEATURE_EXTRACTOR
     from zoo.metrics.reference_stats import parse_reference
     from zoo.metrics.resize import DEFAULT_RESIZE
-    from zoo.metrics.video_distance import ZVD_NOTE, clip_frames, feature_distances, reference_clips
+    from zoo.metrics.video_distance import ZVD_NOTE, clip_frames, feature_distances, fid_by_frame, reference_clips
     from zoo.provenance import hardware
 
     splits = {}
@@ -231,6 +277,25 @@ def measure_video(generator, *, num: int, reference: str, train: str, seed: int 
             out.append(entry)
         return out
 
+    def frame_entries(features, per_clip, step, extractor_name, resize):
+        """One `frame_fid` entry per frame position (`fid_by_frame`): n = the clips, floor at the same n."""
+        started = time.perf_counter()
+        real_f, fake_f, floor_f = features
+        values = fid_by_frame(real_f, fake_f, per_clip)
+        floors = fid_by_frame(real_f, floor_f, per_clip)
+        seconds = round(time.perf_counter() - started, 1)
+        out = []
+        for position, (value, floor) in enumerate(zip(values, floors)):
+            entry = {"name": "frame_fid", "frame": position * step, "value": float(value), "num_fake": num,
+                     "reference": reference, "num_real": num, "feature_extractor": extractor_name, "weights": "ema",
+                     "truncation": None, "seed": int(seed), "floor": float(floor), "floor_num": num,
+                     "floor_reference": floor_description, "resize": resize, "notes": FRAME_FID_NOTE,
+                     "seconds": seconds, "hardware": where}
+            if command:
+                entry["command"] = command
+            out.append(entry)
+        return out
+
     start = time.perf_counter()
     frame_extractor = frame_extractor or make_extractor(batch_size, DEFAULT_RESIZE)
     frames = [clip_frames(clips, frame_step) for clips in (real, fake, floor_fake)]
@@ -241,6 +306,7 @@ def measure_video(generator, *, num: int, reference: str, train: str, seed: int 
     per_frame = entries(("per_frame_fid", "per_frame_kid"), features, frame_network, start,
                         num_fake_frames=len(frames[1]),
                         num_real_frames=len(frames[0]), frame_step=frame_step, resize=frame_extractor.resize)
+    per_frame += frame_entries(features, len(frames[0]) // num, frame_step, frame_network, frame_extractor.resize)
     start = time.perf_counter()
     if video_extractor is None:
         from zoo.metrics.video_features import ZooVideoFeatures

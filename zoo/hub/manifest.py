@@ -22,11 +22,17 @@ Decisions the design left open, written down here:
   The floor is at the figure's n (`num_real`) by default, or one fixed pair for few-shot data sets (emoji: test
   vs as many train images, n = 392; `zoo.cli.release`). Manifests written before `floor_num` existed have the
   floor at the figure's n.
+- `precision`, `recall` (Kynkaanniemi et al. 2019), `density`, `coverage` (Naeem et al. 2020; `zoo.metrics.prdc`)
+  are four metrics of the same Inception features as `fid`, each carrying `k` (the k of its k-nearest-neighbour
+  balls: 3, 5) and, like FID, its floor (the same metric of two real sets, `floor_num` images each). Written by
+  `zoo release` from the releases after they existed; earlier manifests have none.
 - Metrics of a video generator (`zoo.cli.release.measure_video`): `per_frame_fid` / `per_frame_kid` (FID / KID
   of frames through the FID Inception network) and `zvd` / `zvd_kid` (zoo's video Frechet distance and its KID
   on zoo-mfmnist-c3d features; not FVD, said in `notes`). Their n (`num_fake`, `num_real`, `floor_num`) count
   clips; the per-frame ones add `num_fake_frames`, `num_real_frames` and `frame_step` (frames 0, k, 2k, ... of
-  every clip, the floor's too). Any metric may say how long it took (`seconds`) and on what (`hardware`).
+  every clip, the floor's too). `frame_fid` (one per frame position, which `frame` names, 0-based; n = clips,
+  one frame each) is the FID of one frame position, so that later frames can be compared with the first. Any
+  metric may say how long it took (`seconds`) and on what (`hardware`).
 - `truncation_space` (optional; absent means "z") says what a metric's `truncation` and `g.sample(...,
   truncation=t)` mean: "z" (z from a normal truncated at +-t, the truncation trick), "w" (psi in w-space:
   w_avg + psi (w - w_avg), StyleGAN2), "call" (another truncation inside the generator's `call`) or "none"
@@ -60,6 +66,7 @@ REQUIRED_FILES = part_files(GENERATOR)  # the sampler: config.json, model.weight
 UNLISTED_FILES = (MANIFEST_FILE, "README.md", "samples.png", "samples.gif", "classes.png", *STYLE_MIXING_FILES,
                   ".gitattributes")
 TRUNCATION_SPACES = ("z", "w", "call", "none")  # see the module docstring
+K_METRICS = ("precision", "recall", "density", "coverage")  # zoo.metrics.prdc.NAMES: metrics that carry `k`
 
 _WORD = r"[a-z0-9]+(?:_[a-z0-9]+)*"
 # <arch>-<dataset>-<res>[.<tag>]: sngan-fmnist-32, tganv2-mfmnist-16x64, biggan-fmnist10pct-32.lth_diffaug_advaug
@@ -239,7 +246,7 @@ def _hub(value, path):
 _METRIC_REQUIRED = ("name", "value", "num_fake", "reference", "num_real", "feature_extractor", "weights",
                     "truncation", "seed")
 _METRIC_OPTIONAL = ("floor", "floor_num", "floor_reference", "std", "resize", "split", "notes", "command",
-                    "num_fake_frames", "num_real_frames", "frame_step", "seconds", "hardware")
+                    "num_fake_frames", "num_real_frames", "frame_step", "seconds", "hardware", "k", "frame")
 
 
 def _metrics(value, path):
@@ -262,10 +269,14 @@ def _metrics(value, path):
         if m.get("floor_num") is not None:
             _int(m["floor_num"], f"{where}.floor_num", minimum=1)
         _opt(_num)(m.get("std"), f"{where}.std")
-        for key, minimum in (("num_fake_frames", 1), ("num_real_frames", 1), ("frame_step", 1)):
+        for key, minimum in (("num_fake_frames", 1), ("num_real_frames", 1), ("frame_step", 1), ("k", 1),
+                             ("frame", 0)):
             if m.get(key) is not None:
                 _int(m[key], f"{where}.{key}", minimum=minimum)
         _opt(_num)(m.get("seconds"), f"{where}.seconds")
+        if m["name"] in K_METRICS and m.get("k") is None:
+            raise ValueError(f"manifest field {where}.k: missing for {m['name']!r}; expected the k of its "
+                             f"k-nearest-neighbour balls (precision / recall: 3, density / coverage: 5)")
         for key in ("resize", "split", "notes", "floor_reference", "command", "hardware"):
             _opt(_str)(m.get(key), f"{where}.{key}")
 

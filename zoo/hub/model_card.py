@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 
 from zoo.hub import style_mixing
-from zoo.hub.manifest import parse_name
+from zoo.hub.manifest import K_METRICS, parse_name
 from zoo.models.parts import DISCRIMINATOR, GENERATOR, MASKS_FILE, PARTS, part_files, part_subdir
 
 LIBRARY_TAGS = ["zoo", "gan", "tensorflow", "keras"]
@@ -97,12 +97,49 @@ def _count(m: dict, side: str, video: bool) -> str:
 
 
 def _grouped(metrics: list, key: str) -> dict:
-    """{value of `key`: [metric names]} for the metrics that have `key`, in the metrics' order."""
+    """{value of `key`: [metric names, each once]} for the metrics that have `key`, in the metrics' order."""
     out = {}
     for m in metrics:
-        if m.get(key) is not None:
+        if m.get(key) is not None and m["name"] not in out.get(m[key], []):
             out.setdefault(m[key], []).append(m["name"])
     return out
+
+
+def metric_label(m: dict) -> str:
+    """The metric's name in the table, with its k ("recall (k=3)") or frame position ("frame_fid (frame 15)")."""
+    if m.get("frame") is not None:
+        return f"{m['name']} (frame {m['frame']})"
+    return f"{m['name']} (k={m['k']})" if m.get("k") is not None else m["name"]
+
+
+PRDC_NOTE = ("\nPrecision and recall (Kynkäänniemi et al., NeurIPS 2019) are the fraction of generated images inside "
+             "the union of the real images' k-nearest-neighbour balls, and of real images inside the generated "
+             "ones'; density and coverage (Naeem et al., ICML 2020) are the number of real balls holding a generated "
+             "image, averaged and divided by k (1 in expectation for a perfect generator), and the fraction of real "
+             "balls holding at least one generated image. They use the same Inception features as FID, and depend "
+             "on n: compare each with its floor, two real sets at the same n. Recall or coverage well below its "
+             "floor means missing modes (collapse); precision or density well below, samples off the real data.\n")
+
+
+def prdc_note(metrics: list) -> str:
+    """The paragraph on precision / recall / density / coverage, when the metrics hold any."""
+    return PRDC_NOTE if any(m["name"] in K_METRICS for m in metrics) else ""
+
+
+def frame_note(metrics: list) -> str:
+    """A sentence on the FID of each frame position (`frame_fid`), first against last, when the metrics hold it."""
+    rows = sorted((m["frame"], m["value"], m.get("floor")) for m in metrics
+                  if m["name"] == "frame_fid" and m.get("frame") is not None)
+    if not rows:
+        return ""
+    clips = sorted({int(m["num_fake"]) for m in metrics if m["name"] == "frame_fid"})
+    each = ", ".join(f"frame {f}: {_fmt(v)}" + (f" (floor {_fmt(fl)})" if fl is not None else "") for f, v, fl in rows)
+    text = (f"\nFID by frame position ({', '.join(_fmt(n) for n in clips)} clips, one frame of each): {each}.")
+    (first, v0, floor0), (last, v1, floor1) = rows[0], rows[-1]
+    if len(rows) > 1 and v0:
+        text += f" Frame {last} / frame {first}: {v1 / v0:.2f}"
+        text += f" (floors: {floor1 / floor0:.2f})." if floor0 and floor1 is not None else "."
+    return text + " A ratio above the floors' means quality decays along the clip.\n"
 
 
 def metrics_table(metrics: list, space: str = "z", video: bool = False) -> str:
@@ -117,7 +154,7 @@ def metrics_table(metrics: list, space: str = "z", video: bool = False) -> str:
     rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for m in metrics:
         value = _fmt(m["value"]) + (f" ± {_fmt(m['std'])}" if m.get("std") is not None else "")
-        cells = [m["name"], value, _count(m, "fake", video), f"{m['reference']} ({_count(m, 'real', video)})",
+        cells = [metric_label(m), value, _count(m, "fake", video), f"{m['reference']} ({_count(m, 'real', video)})",
                  _floor(m, " clips" if video else ""), m["feature_extractor"], m["weights"],
                  *([_fmt(m["truncation"])] if column else []), str(m["seed"])]
         rows.append("| " + " | ".join(cells) + " |")
@@ -140,7 +177,7 @@ def metrics_table(metrics: list, space: str = "z", video: bool = False) -> str:
     resize = _grouped(metrics, "resize")
     if resize:
         text += "\nResizing to the feature extractor's input:\n" + "\n".join(
-            f"- {name}: {how}" for how, names in resize.items() for name in names) + "\n"
+            f"- {', '.join(names)}: {how}" for how, names in resize.items()) + "\n"
     notes = _grouped(metrics, "notes")
     if notes:
         text += "\nNotes:\n" + "\n".join(f"- {', '.join(names)}: {note}" for note, names in notes.items()) + "\n"
@@ -150,7 +187,8 @@ def metrics_table(metrics: list, space: str = "z", video: bool = False) -> str:
     timed = {}  # (seconds, hardware) -> names: the metrics of one pass (FID and KID) share their time
     for m in metrics:
         if m.get("seconds") is not None:
-            timed.setdefault((m["seconds"], m.get("hardware")), []).append(m["name"])
+            names = timed.setdefault((m["seconds"], m.get("hardware")), [])
+            names += [] if m["name"] in names else [m["name"]]
     if timed:
         machines = {hardware for _, hardware in timed}
         one = machines.pop() if len(machines) == 1 else None
@@ -164,10 +202,11 @@ def metrics_table(metrics: list, space: str = "z", video: bool = False) -> str:
     if video:
         text += ("\nRe-measured in Python with `zoo.metrics.video_metrics(g.sample(n, seed=0), "
                  "zoo.metrics.reference_clips(n), frame_step=k)` beside its floor `zoo.metrics.video_real_floors(n, "
-                 "frame_step=k)`.\n")
+                 "frame_step=k)`; the FID of each frame position with `zoo.metrics.fid_by_frame`.\n")
     else:
         text += ("\nAny single metric is re-measured with `zoo eval NAME --metric fid|kid --num N` (`--reference`, "
-                 "`--truncation`).\n")
+                 "`--truncation`); precision, recall, density and coverage beside their real-vs-real values with "
+                 "`zoo eval NAME --metric prdc --num N --reference SPLIT --train SPLIT`.\n")
     return text
 
 
@@ -342,7 +381,8 @@ def make_model_card(manifest: dict, samples_png: str | None = "samples.png", cla
     space = truncation_space(m)
     parts += [
         "## Usage\n\n", usage(m), "\n",
-        "## Metrics\n\n", metrics_table(m["metrics"], space, is_video(m)), truncation_note(m["metrics"], space), "\n",
+        "## Metrics\n\n", metrics_table(m["metrics"], space, is_video(m)), prdc_note(m["metrics"]),
+        frame_note(m["metrics"]), truncation_note(m["metrics"], space), "\n",
         "## Training\n\n", training(m), "\n",
         "## Files\n\n", files_layout(m), files_table(m),
         f"\nGolden check: seed {m['golden']['seed']}, {m['golden']['num']} samples, atol {m['golden']['atol']}. "

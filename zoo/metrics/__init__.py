@@ -43,6 +43,7 @@ _LAZY = {
     "video_real_floors": "zoo.metrics.video_distance",
     "reference_clips": "zoo.metrics.video_distance",
     "per_frame_fid": "zoo.metrics.video_distance",
+    "fid_by_frame": "zoo.metrics.video_distance",
     "video_frechet_distance": "zoo.metrics.video_distance",
     "clip_frames": "zoo.metrics.video_distance",
     "ZVD_NOTE": "zoo.metrics.video_distance",
