@@ -145,3 +145,23 @@ def test_floors_compare_train_clips_with_the_same_test_clips(monkeypatch):
     assert direct["zvd"]["value"] == floors["zvd"]["value"]
     with pytest.raises(ValueError, match="unknown video metrics"):
         video_metrics(data["test"], data["test"], metrics=("fvd",))
+
+
+def test_fid_by_frame_is_the_fid_of_each_frame_position():
+    """Features in clip-major order (clip 0 frames 0..T-1, clip 1, ...): position t is rows t, T + t, 2T + t, ..."""
+    from zoo.metrics.frechet import activation_statistics, frechet_distance
+    from zoo.metrics.video_distance import fid_by_frame
+
+    rng = np.random.RandomState(0)
+    clips, per_clip, d = 30, 3, 4
+    real = rng.normal(size=(clips * per_clip, d))
+    fake = rng.normal(size=(clips * per_clip, d)) + np.tile(np.arange(per_clip)[:, None], (clips, d))  # drifts
+    values = fid_by_frame(real, fake, per_clip)
+    for t, value in enumerate(values):
+        expected = frechet_distance(*activation_statistics(real[t::per_clip]),
+                                    *activation_statistics(fake[t::per_clip]), method="eigh")
+        assert value == pytest.approx(expected, rel=1e-12)
+    assert values[0] < values[1] < values[2]  # the later positions drift further: the decay shows
+    assert fid_by_frame(real, fake, per_clip, fid_method="sqrtm") == pytest.approx(values, rel=1e-6)
+    with pytest.raises(ValueError, match=r"fake_features: expected \(clips x 3 frames, d\) .* got shape \(89, 4\)"):
+        fid_by_frame(real, fake[:-1], per_clip)
