@@ -29,9 +29,30 @@ LRELU_GAIN = math.sqrt(2.0)
 ACTIVATIONS = ("linear", "lrelu")
 
 
+@tf.custom_gradient
+def leaky_relu(x):
+    """Leaky ReLU with slope 0.2 whose gradient reads its output instead of its input (the same values: y > 0
+    exactly where x > 0). Its input then feeds nothing else, so Grappler can fuse the convolution, bias and
+    activation of a training graph into one kernel; with the gradient reading the input, the remapper fuses them
+    anyway and then fails on the dangling gradient ("remapper failed: ... LeakyReluGrad exist for missing node"),
+    dropping every fusion of the graph. Differentiable again (R1): LeakyReluGrad has a registered gradient."""
+    y = tf.nn.leaky_relu(x, LRELU_SLOPE)
+
+    def grad(dy):
+        return tf.raw_ops.LeakyReluGrad(gradients=dy, features=y, alpha=LRELU_SLOPE)
+
+    return y, grad
+
+
 def lrelu(x, gain: float = LRELU_GAIN):
-    """Leaky ReLU (slope 0.2) times `gain` (default sqrt(2), the official code's gain for lrelu)."""
-    return tf.nn.leaky_relu(x, LRELU_SLOPE) * gain
+    """Leaky ReLU (slope 0.2) times `gain` (default sqrt(2), the official code's gain for lrelu). The layers here
+    fold the gain into their weight and bias instead (lrelu(g z) = g lrelu(z) for g > 0), saving a pass."""
+    return leaky_relu(x) * gain
+
+
+def output_gain(activation: str, gain: float = 1.0) -> float:
+    """The factor a layer folds into its linear part: `gain`, times sqrt(2) before a leaky ReLU."""
+    return float(gain) * (LRELU_GAIN if activation == "lrelu" else 1.0)
 
 
 def check_activation(activation: str) -> str:
@@ -73,10 +94,11 @@ class EqualizedDense(keras.layers.Layer):
             if self.use_bias else None
 
     def call(self, x):
-        y = tf.matmul(x, self.kernel * self.weight_gain)
+        gain = output_gain(self.activation)  # folded into the weight and bias
+        y = tf.matmul(x, self.kernel * (self.weight_gain * gain))
         if self.bias is not None:
-            y = y + self.bias * self.lr_mul
-        return lrelu(y) if self.activation == "lrelu" else y
+            y = tf.nn.bias_add(y, self.bias * (self.lr_mul * gain))
+        return leaky_relu(y) if self.activation == "lrelu" else y
 
     def prunable_kernels(self):
         return [self.kernel]
@@ -126,7 +148,8 @@ class EqualizedConv2D(keras.layers.Layer):
         self.bias = self.add_weight(shape=(self.filters,), name="bias", initializer="zeros") if self.use_bias else None
 
     def call(self, x):
-        kernel = self.kernel * self.weight_gain
+        gain = output_gain(self.activation, self.gain)  # folded into the weight and bias
+        kernel = self.kernel * (self.weight_gain * gain)
         if self.down and self.kernel_size > 1:
             if x.shape[1] % 2 or x.shape[2] % 2:
                 raise ValueError(f"{self.name}: downsampling needs an even height and width, "
@@ -135,9 +158,8 @@ class EqualizedConv2D(keras.layers.Layer):
         else:
             y = tf.nn.conv2d(downsample2d(x) if self.down else x, kernel, 1, "SAME")
         if self.bias is not None:
-            y = y + self.bias
-        y = lrelu(y, LRELU_GAIN * self.gain) if self.activation == "lrelu" else y * self.gain
-        return y
+            y = tf.nn.bias_add(y, self.bias * gain)
+        return leaky_relu(y) if self.activation == "lrelu" else y
 
     def prunable_kernels(self):
         return [self.kernel]

@@ -30,38 +30,45 @@ import math
 import keras
 import tensorflow as tf
 
-from zoo.layers.equalized import EqualizedDense, check_activation, lrelu
-from zoo.layers.fir import upsample2d
+from zoo.layers.equalized import EqualizedDense, check_activation, leaky_relu, output_gain
+from zoo.layers.fir import upsample2d, upsample_conv2d
 
 MODULATIONS = ("activations", "weights")
 DEMOD_EPS = 1e-8
 
 
-def modulate_activations(x, kernel, styles, demodulate: bool, padding: str = "SAME"):
-    """Modulated convolution by scaling activations: conv(x * s, w) * d (`padding` "SAME" or "VALID").
-    x [N, H, W, I], kernel [k, k, I, O], styles [N, I] -> [N, H', W', O]."""
+def modulate_activations(x, kernel, styles, demodulate: bool, up: bool = False, gain: float = 1.0):
+    """Modulated convolution by scaling activations: conv(x * s, w) * d * gain, "same" padding, or with `up`
+    the fused FIR up-convolution (`zoo.layers.fir.upsample_conv2d`). x [N, H, W, I], kernel [k, k, I, O],
+    styles [N, I] -> [N, H, W, O] (up: [N, 2H, 2W, O])."""
     x = x * styles[:, None, None, :]
-    y = tf.nn.conv2d(x, kernel, 1, padding)
+    y = upsample_conv2d(x, kernel) if up else tf.nn.conv2d(x, kernel, 1, "SAME")
     if demodulate:
         energy = tf.reduce_sum(tf.square(kernel), axis=[0, 1])  # [I, O]
         d = tf.math.rsqrt(tf.matmul(tf.square(styles), energy) + DEMOD_EPS)  # [N, O]
-        y = y * d[:, None, None, :]
-    return y
+        return y * (d * gain)[:, None, None, :]
+    return y * gain if gain != 1.0 else y
 
 
-def modulated_kernels(kernel, styles, demodulate: bool):
-    """The per-sample kernels w'' of Eq. 3: [N, k, k, I, O]."""
+def modulated_kernels(kernel, styles, demodulate: bool, gain: float = 1.0):
+    """The per-sample kernels w'' of Eq. 3 (times `gain`): [N, k, k, I, O]."""
     w = kernel[None] * styles[:, None, None, :, None]
     if demodulate:
-        w = w * tf.math.rsqrt(tf.reduce_sum(tf.square(w), axis=[1, 2, 3], keepdims=True) + DEMOD_EPS)
+        w = w * (tf.math.rsqrt(tf.reduce_sum(tf.square(w), axis=[1, 2, 3], keepdims=True) + DEMOD_EPS) * gain)
+    elif gain != 1.0:
+        w = w * gain
     return w
 
 
-def modulate_weights(x, kernel, styles, demodulate: bool, padding: str = "SAME"):
-    """Modulated convolution with per-sample kernels (`modulated_kernels`) applied to each sample's patches
-    (`padding` "SAME" or "VALID")."""
+def modulate_weights(x, kernel, styles, demodulate: bool, up: bool = False, gain: float = 1.0):
+    """Modulated convolution with per-sample kernels (`modulated_kernels`) applied to each sample's patches,
+    "same" padding, or with `up` after `upsample2d(x, border=k // 2)` without padding (the official
+    up-convolution's single padding)."""
     k = int(kernel.shape[0])
-    w = modulated_kernels(kernel, styles, demodulate)
+    padding = "SAME"
+    if up:
+        x, padding = upsample2d(x, border=k // 2), "VALID"
+    w = modulated_kernels(kernel, styles, demodulate, gain)
     w = tf.reshape(w, [tf.shape(w)[0], k * k * int(kernel.shape[2]), int(kernel.shape[3])])
     if k == 1:
         return tf.einsum("nhwi,nio->nhwo", x, w)
@@ -87,7 +94,8 @@ class ModulatedConv2D(keras.layers.Layer):
         resolution: output resolution (of the constant noise image).
         up: FIR-upsample by 2 before the convolution ([1,3,3,1], `zoo.layers.fir`), padded once as the
             official up-convolution: the upsampled input keeps k // 2 FIR outputs beyond each edge and the
-            convolution has no padding.
+            convolution has no padding ("activations": fused into one transposed convolution and the filter,
+            `upsample_conv2d`, as the official code does).
         demodulate, use_noise, activation: as in the paper (ToRGB: False, False, "linear").
         torgb: the ToRGB variant (implies no demodulation, no noise, linear, style x weight gain).
         modulation: "activations" or "weights" (`MODULATIONS`; the same function).
@@ -135,17 +143,15 @@ class ModulatedConv2D(keras.layers.Layer):
 
     def call(self, x, w, noise="const"):
         s = self.styles(w)
-        padding = "SAME"
-        if self.up:
-            x = upsample2d(x, border=self.kernel_size // 2)
-            padding = "VALID"
         # the demodulated kernel is scale-free: the equalized-lr gain of the kernel cancels (official code);
         # ToRGB carries it in its styles
-        y = MODULATE[self.modulation](x, self.kernel, s, self.demodulate, padding)
+        # lrelu's gain is folded into the demodulation, the noise strength and the bias (lrelu(g z) = g lrelu(z))
+        gain = output_gain(self.activation)
+        y = MODULATE[self.modulation](x, self.kernel, s, self.demodulate, self.up, gain)
         if self.use_noise:
-            y = y + self.noise_image(y, noise) * self.noise_strength
-        y = y + self.bias
-        return lrelu(y) if self.activation == "lrelu" else y
+            y = y + self.noise_image(y, noise) * (self.noise_strength * gain)
+        y = tf.nn.bias_add(y, self.bias * gain)
+        return leaky_relu(y) if self.activation == "lrelu" else y
 
     def noise_image(self, y, noise):
         """The noise added to output y [N, H, W, O]: [1, H, W, 1] constant, zeros, or [N, H, W, 1] from a seed."""

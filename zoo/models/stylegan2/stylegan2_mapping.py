@@ -10,8 +10,12 @@ from zoo.layers.replica_mean import replica_mean
 
 
 def normalize_2nd_moment(x, eps: float = 1e-8):
-    """x / sqrt(mean(x^2) + eps) over the feature axis (pixel norm of z)."""
-    return x * tf.math.rsqrt(tf.reduce_mean(tf.square(x), axis=-1, keepdims=True) + eps)
+    """x / sqrt(mean(x^2) + eps) over the feature axis (pixel norm of z).
+
+    A division by a square root, both correctly rounded: Eigen's rsqrt of the [N, 1] norms takes a vectorized
+    path for whole packets and a scalar one for the rest, which round differently, so a sample's w would depend
+    on its position in the batch and on the batch size (compiled sampling splits passes into chunks)."""
+    return x / tf.sqrt(tf.reduce_mean(tf.square(x), axis=-1, keepdims=True) + eps)
 
 
 @keras.saving.register_keras_serializable(package="zoo")
