@@ -63,6 +63,7 @@ RECIPE = TrainRecipe(
         sample_every=2000,
         log_every=100,
         keep_checkpoints=3,
+        snapshot_every=0,
         deterministic=True,
         jit_compile=False,
     ),

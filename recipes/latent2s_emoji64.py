@@ -69,6 +69,7 @@ RECIPE = TrainRecipe(
         sample_every=2000,
         log_every=50,
         keep_checkpoints=2,
+        snapshot_every=0,
         deterministic=True,
         jit_compile=False,
     ),

@@ -25,6 +25,7 @@ from zoo.training.progress import Progress
 from zoo.training.pruning import apply_ticket, ticket_masks
 from zoo.training.randomness import StepRandomness
 from zoo.training.recipe import TrainRecipe
+from zoo.training.snapshots import save_snapshot
 from zoo.training.strategy import get_strategy, is_chief
 from zoo.training.finetune import init_from_folder
 from zoo.training.tasks import build_task, task_record
@@ -281,6 +282,14 @@ def _train_locked(recipe, workdir, strat, chief, *, steps, strategy, resume, ini
                     save_video_grid(clips, os.path.join(workdir, "samples", f"step_{step:07d}.gif"), ncols=4)
                 with writer.as_default(step=step):
                     video_summary("ema_clips", clips, step=step, max_outputs=8)
+        if recipe.run.snapshot_every and step % recipe.run.snapshot_every == 0 and chief:
+            try:
+                save_snapshot(workdir, task.published()["generator"], step, wall_before + time.perf_counter() - t0,
+                              step * recipe.data.batch_size * recipe.task.batches_per_step)
+            except OSError as e:
+                if is_disk_full(e):
+                    raise disk_full_error(f"the snapshot of step {step} in {workdir}", ckpt_dir) from e
+                raise
         prefix = None
         if step % recipe.run.checkpoint_every == 0 or step == total:
             prefix = save_checkpoint(step)

@@ -130,7 +130,10 @@ class TechniquesSpec(Section):
 class RunSpec(Section):
     """steps: training steps of the full run; seed: data order, latents and initialization;
     checkpoint_every, sample_every, log_every: intervals in steps; keep_checkpoints: how many to keep;
-    deterministic: TF op determinism (bit-identical resume); jit_compile: XLA-compile the step."""
+    snapshot_every: every this many steps, also save the published generator under <workdir>/snapshots/ with its
+    step, wall clock and images seen (`snapshots.jsonl`), for `benchmarks/time_to_quality.py` to evaluate after
+    the fact (0: none); deterministic: TF op determinism (bit-identical resume); jit_compile: XLA-compile the
+    step."""
 
     steps: int
     seed: int
@@ -138,11 +141,12 @@ class RunSpec(Section):
     sample_every: int
     log_every: int
     keep_checkpoints: int = 3
+    snapshot_every: int = 0
     deterministic: bool = True
     jit_compile: bool = False
 
     def check(self):
-        non_negative(self, "steps")
+        non_negative(self, "steps", "snapshot_every")
         positive(self, "checkpoint_every", "sample_every", "log_every", "keep_checkpoints")
 
 
