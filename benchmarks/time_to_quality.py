@@ -1,0 +1,203 @@
+"""Quality against training time of runs, from their generator snapshots, evaluated after the fact.
+
+A run trained with `run.snapshot_every` > 0 leaves its published generator every k steps under
+`<workdir>/snapshots/`, each with its step, training wall clock and images seen (`zoo.training.snapshots`). This
+script evaluates those snapshots afterwards, so it steals no training time. For each snapshot it samples --num
+images (seed --seed) and computes, on the FID Inception features:
+- FID and KID against the first --num images of the reference split,
+- improved precision / recall (k = 3) and density / coverage (k = 5) against the same images,
+and, once per run, the same metrics of --num real --train images (a fixed permutation, seed --seed) against those
+reference images: the real-vs-real floor at the same n. The n is smaller than a release's (default 500), so a
+curve point costs about a minute on 2 cores; its floor is at that n too.
+
+Appends one JSON line per snapshot to benchmarks/results/time_to_quality.jsonl (snapshots already recorded there
+with the same settings are skipped, so it can be re-run while a run trains) and draws, per run, a PNG of FID and
+recall / coverage against training hours (with the floors) to benchmarks/results/time_to_quality_<run>.png
+(matplotlib: `pip install matplotlib`, or `pip install -e .[benchmarks]`).
+
+    .venv/bin/python benchmarks/time_to_quality.py ~/zoo-runs/stylegan2-emoji-64 --num 500
+    .venv/bin/python benchmarks/time_to_quality.py RUN_A RUN_B --reference emojione/rest_b --train emojione/rest_a
+
+The reference and train splits default by the run's dataset (`DEFAULT_SPLITS`: emojione's two fixed halves,
+Fashion-MNIST test / train); other datasets need --reference and --train. Image generators only: a video run
+is refused (its per-frame curves are not implemented yet).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, ROOT)
+
+from zoo.training.snapshots import read_snapshots  # noqa: E402
+
+RESULTS = os.path.join(HERE, "results", "time_to_quality.jsonl")
+DEFAULT_SPLITS = {"emojione": ("emojione/rest_b", "emojione/rest_a"), "fmnist": ("fmnist/test", "fmnist/train")}
+METRIC_KEYS = ("fid", "kid", "precision", "recall", "density", "coverage")
+SETTINGS = ("workdir", "num", "reference", "train", "seed")  # with "step": what makes a recorded point the same
+
+
+def run_info(workdir: str) -> dict:
+    """{"name", "dataset"} of a run from its recipe.json."""
+    path = os.path.join(workdir, "recipe.json")
+    if not os.path.exists(path):
+        raise SystemExit(f"{workdir}: no recipe.json; expected the work dir of a `zoo train` run")
+    with open(path) as f:
+        recipe = json.load(f)
+    return {"name": recipe["name"], "dataset": recipe["data"]["dataset"]}
+
+
+def splits_for(dataset: str, reference: str | None, train: str | None) -> tuple[str, str]:
+    if reference and train:
+        return reference, train
+    if dataset not in DEFAULT_SPLITS:
+        raise SystemExit(f"no default reference / train splits for dataset {dataset!r} (defaults: "
+                         f"{sorted(DEFAULT_SPLITS)}); pass --reference and --train")
+    default = DEFAULT_SPLITS[dataset]
+    return reference or default[0], train or default[1]
+
+
+def metrics(real: dict, features, seed: int) -> dict:
+    """FID, KID and the four PRDC values of `features` against real statistics `real` (at one n)."""
+    from zoo.metrics.evaluate import metric_value
+
+    fid = metric_value("fid", real, features, fid_method="eigh")["value"]
+    kid = metric_value("kid", real, features, seed=seed)["value"]
+    prdc = metric_value("prdc", real, features)
+    return {"fid": float(fid), "kid": float(kid), **{k: float(prdc[k]) for k in METRIC_KEYS[2:]}}
+
+
+def recorded(path: str) -> set:
+    """The (settings..., step) of points already in the results file."""
+    if not os.path.exists(path):
+        return set()
+    keys = set()
+    with open(path) as f:
+        for text in f:
+            try:
+                row = json.loads(text)
+            except json.JSONDecodeError:
+                continue
+            if row.get("benchmark") == "time_to_quality":
+                keys.add(tuple(row.get(k) for k in SETTINGS) + (row.get("step"),))
+    return keys
+
+
+def evaluate_run(workdir: str, num: int, seed: int, reference: str | None, train: str | None,
+                 results: str | None, extractor=None) -> list[dict]:
+    """Evaluate every snapshot of the run not yet in `results` (None: evaluate all, record nothing); returns
+    the new rows."""
+    from zoo.metrics.evaluate import generated_features, make_extractor
+    from zoo.metrics.reference_stats import reference_statistics
+    from zoo.metrics.resize import DEFAULT_RESIZE
+    from zoo.models.serialization import load_model_files
+    from zoo.provenance import hardware
+
+    workdir = os.path.abspath(os.path.expanduser(workdir))
+    info = run_info(workdir)
+    reference, train = splits_for(info["dataset"], reference, train)
+    snapshots = read_snapshots(workdir)
+    if not snapshots:
+        raise SystemExit(f"{workdir}: no snapshots (train with run.snapshot_every > 0)")
+    done = recorded(results) if results else set()
+    todo = [s for s in snapshots if (workdir, num, reference, train, seed, s["step"]) not in done]
+    if not todo:
+        return []
+    extractor = extractor or make_extractor(None, DEFAULT_RESIZE)
+    real = reference_statistics(reference, num, extractor=extractor, progress=False)
+    other = reference_statistics(train, num, extractor=extractor, permutation_seed=seed, progress=False)
+    floor = metrics(real, other["features"], seed)
+    rows = []
+    for snap in todo:
+        t0 = time.perf_counter()
+        generator = load_model_files(snap["folder"])
+        if len(getattr(generator, "image_shape", ())) != 3:
+            raise SystemExit(f"{workdir}: a video generator; time-to-quality curves cover image generators only")
+        features = generated_features(generator, num, seed, None, extractor, progress=False)
+        row = {"benchmark": "time_to_quality", "run": info["name"], "workdir": workdir, "step": snap["step"],
+               "wall_clock_s": snap["wall_clock_s"], "images_seen": snap["images_seen"], "num": num,
+               "reference": reference, "train": train, "seed": seed, **metrics(real, features, seed),
+               "floor": floor, "eval_s": round(time.perf_counter() - t0, 1), "hardware": hardware(),
+               "date": time.strftime("%Y-%m-%d")}
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+        if results:
+            with open(results, "a") as f:
+                f.write(json.dumps(row) + "\n")
+    return rows
+
+
+def run_rows(path: str, workdir: str, num: int, reference: str, train: str, seed: int) -> list[dict]:
+    """Every recorded point of one run at these settings, in step order (the last one per step)."""
+    by_step = {}
+    with open(path) as f:
+        for text in f:
+            row = json.loads(text)
+            if row.get("benchmark") == "time_to_quality" and (row["workdir"], row["num"], row["reference"],
+                                                                row["train"], row["seed"]) == (workdir, num, reference,
+                                                                                               train, seed):
+                by_step[row["step"]] = row
+    return [by_step[s] for s in sorted(by_step)]
+
+
+def plot(rows: list[dict], out: str) -> str:
+    """FID (left) and recall / coverage (right) against training hours, floors dashed; returns `out`."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    hours = [r["wall_clock_s"] / 3600 for r in rows]
+    floor = rows[-1]["floor"]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.6))
+    left.plot(hours, [r["fid"] for r in rows], "o-", label="FID")
+    left.axhline(floor["fid"], ls="--", c="gray", label=f"real vs real {floor['fid']:.1f}")
+    left.set_xlabel("training hours")
+    left.set_ylabel(f"FID (n={rows[-1]['num']})")
+    left.legend()
+    for key, color in (("recall", "C1"), ("coverage", "C2"), ("precision", "C3")):
+        right.plot(hours, [r[key] for r in rows], "o-", c=color, label=key)
+        right.axhline(floor[key], ls="--", c=color, alpha=0.5)
+    right.set_ylim(0, 1.05)
+    right.set_xlabel("training hours")
+    right.legend()
+    fig.suptitle(f"{rows[-1]['run']}: quality vs time ({rows[-1]['hardware']}; dashed: real vs real at the same n)",
+                 fontsize=9)
+    fig.tight_layout()
+    fig.savefig(out, dpi=100)
+    plt.close(fig)
+    return out
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("workdirs", nargs="+", help="work dirs of runs trained with run.snapshot_every > 0")
+    p.add_argument("--num", type=int, default=500, help="samples per point and real images per side (default 500)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--reference", help="real split the samples are compared with (default: by dataset)")
+    p.add_argument("--train", help="the other real split, for the floor (default: by dataset)")
+    p.add_argument("--no-record", action="store_true", help=f"print only (default: append to {RESULTS})")
+    p.add_argument("--no-png", action="store_true", help="do not draw the PNG")
+    args = p.parse_args(argv)
+    results = None if args.no_record else RESULTS
+    for workdir in args.workdirs:
+        rows = evaluate_run(workdir, args.num, args.seed, args.reference, args.train, results)
+        if results and not args.no_png:
+            info = run_info(os.path.abspath(os.path.expanduser(workdir)))
+            reference, train = splits_for(info["dataset"], args.reference, args.train)
+            rows = run_rows(results, os.path.abspath(os.path.expanduser(workdir)), args.num, reference, train,
+                            args.seed)
+        if rows and not args.no_png:
+            out = os.path.join(HERE, "results", f"time_to_quality_{rows[-1]['run']}.png")
+            print(f"wrote {plot(rows, out)}")
+
+
+if __name__ == "__main__":
+    main()
