@@ -18,8 +18,8 @@ recall / coverage against training hours (with the floors) to benchmarks/results
     .venv/bin/python benchmarks/time_to_quality.py ~/zoo-runs/stylegan2-emoji-64 --num 500
     .venv/bin/python benchmarks/time_to_quality.py RUN_A RUN_B --reference emojione/rest_b --train emojione/rest_a
 
-The reference and train splits default by the run's dataset (`DEFAULT_SPLITS`: emojione's two fixed halves,
-Fashion-MNIST test / train); other datasets need --reference and --train. Image generators only: a video run
+The reference and train splits default by the run's dataset (`DEFAULT_SPLITS`: the two fixed halves of emoji and
+of emojione, Fashion-MNIST test / train); other datasets need --reference and --train. Image generators only: a video run
 is refused (its per-frame curves are not implemented yet).
 """
 
@@ -39,7 +39,8 @@ sys.path.insert(0, ROOT)
 from zoo.training.snapshots import read_snapshots  # noqa: E402
 
 RESULTS = os.path.join(HERE, "results", "time_to_quality.jsonl")
-DEFAULT_SPLITS = {"emojione": ("emojione/rest_b", "emojione/rest_a"), "fmnist": ("fmnist/test", "fmnist/train")}
+DEFAULT_SPLITS = {"emoji": ("emoji/half_b", "emoji/half_a"), "emojione": ("emojione/rest_b", "emojione/rest_a"),
+                  "fmnist": ("fmnist/test", "fmnist/train")}
 METRIC_KEYS = ("fid", "kid", "precision", "recall", "density", "coverage")
 SETTINGS = ("workdir", "num", "reference", "train", "seed")  # with "step": what makes a recorded point the same
 

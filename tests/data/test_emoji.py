@@ -69,8 +69,19 @@ def test_other_resolution_and_corrupt_cache_is_rebuilt(cached):
 
 def test_dataset_info(cached):
     assert dataset_info("emoji") == {"num_classes": None, "resolution": [64, 64], "channels": 3,
-                                     "splits": ["train", "test", "all"],
-                                     "num_examples": {"train": 3534, "test": 392, "all": 3926}}
+                                     "splits": ["train", "test", "all", "half_a", "half_b"],
+                                     "num_examples": {"train": 3534, "test": 392, "all": 3926, "half_a": 1963,
+                                                      "half_b": 1963}}
+
+
+def test_halves_partition_all(cached):
+    """`half_a` / `half_b` (FID and its floor at the same n): the even and odd glyph positions of `all`."""
+    everything, _ = load_arrays("emoji", "all")
+    a, _ = load_arrays("emoji", "half_a")
+    b, _ = load_arrays("emoji", "half_b")
+    assert a.shape == b.shape == (1963, 64, 64, 3)
+    np.testing.assert_array_equal(a, everything[0::2])
+    np.testing.assert_array_equal(b, everything[1::2])
 
 
 def test_all_split_is_train_and_test_in_glyph_order(cached):
@@ -96,5 +107,6 @@ def test_missing_font_names_the_package(tmp_path, monkeypatch):
 
 
 def test_unknown_split(cached):
-    with pytest.raises(ValueError, match=r"unknown emoji split 'validation'; known: \['train', 'test', 'all'\]"):
+    known = r"\['train', 'test', 'all', 'half_a', 'half_b'\]"
+    with pytest.raises(ValueError, match=r"unknown emoji split 'validation'; known: " + known):
         load_arrays("emoji", "validation")

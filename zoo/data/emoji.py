@@ -9,6 +9,10 @@ over the whole font (the glyph order groups faces, flags, symbols...). `all` is 
 (3,926), in that same glyph-id order (so its first n images are spread over the font too, and its i-th image is
 train or test by i % 10): the reference of few-shot FID / KID, which measures against every real image
 (`zoo release --reference emoji/all`, with the floor test vs train).
+`half_a` / `half_b` are two fixed disjoint halves of `all` (1,963 each): the glyph at sorted position i is in
+`half_a` when i is even, else in `half_b`. They put a generator's FID and its real-data floor at the same n:
+fakes vs half B beside half A vs half B (`zoo release --reference emoji/half_b --train emoji/half_a --num 1963`,
+`benchmarks/time_to_quality.py`).
 
 The decoded arrays are cached as `${ZOO_CACHE:-~/.cache/zoo}/emoji/emoji-<font sha256[:16]>-<H>x<W>-v<N>.npz`.
 References: Noto Emoji, https://github.com/googlefonts/noto-emoji (SIL OFL 1.1); OpenType CBDT/CBLC,
@@ -31,7 +35,8 @@ FONT_FILE = os.path.basename(DEFAULT_FONT)
 ENV_VAR = "ZOO_EMOJI_FONT"
 SPLITS = ("train", "test")  # disjoint; `ALL` is their union
 ALL = "all"
-KNOWN_SPLITS = (*SPLITS, ALL)
+HALVES = ("half_a", "half_b")  # disjoint; also a partition of `ALL` (even / odd positions)
+KNOWN_SPLITS = (*SPLITS, ALL, *HALVES)
 TEST_EVERY = 10
 DEFAULT_RESOLUTION = 64
 CACHE_FORMAT = 2  # bump when the decoding changes, so old cache files are not reused
@@ -92,10 +97,12 @@ def decode_font(path: str, resolution=DEFAULT_RESOLUTION) -> tuple[np.ndarray, n
 
 def split_mask(num_examples: int, split: str) -> np.ndarray:
     """Boolean mask over glyphs sorted by id: position i is `test` iff i % 10 == 9, otherwise `train`; `all`
-    selects every glyph."""
+    selects every glyph; `half_a` the even positions, `half_b` the odd ones."""
     check_split(split)
     if split == ALL:
         return np.ones(num_examples, bool)
+    if split in HALVES:
+        return np.arange(num_examples) % 2 == HALVES.index(split)
     is_test = np.arange(num_examples) % TEST_EVERY == TEST_EVERY - 1
     return is_test if split == "test" else ~is_test
 
@@ -129,7 +136,7 @@ def load_all(resolution=DEFAULT_RESOLUTION, font: str | None = None, cache_dir: 
 
 def load_emoji(split: str = "train", resolution=DEFAULT_RESOLUTION, font: str | None = None,
                cache_dir: str | None = None):
-    """(images uint8 (N, H, W, 3), None) of split 'train', 'test' or 'all' (both, by glyph id);
+    """(images uint8 (N, H, W, 3), None) of split 'train', 'test', 'all' (both, by glyph id), 'half_a' or 'half_b';
     `resolution` an int or (height, width)."""
     check_split(split)
     images, _ = load_all(resolution, font, cache_dir)
@@ -137,7 +144,7 @@ def load_emoji(split: str = "train", resolution=DEFAULT_RESOLUTION, font: str | 
 
 
 def num_examples(font: str | None = None) -> dict[str, int]:
-    """{split: number of glyphs} of 'train', 'test' and 'all', without decoding any bitmap."""
+    """{split: number of glyphs} of every split in `KNOWN_SPLITS`, without decoding any bitmap."""
     from fontTools.ttLib import TTFont
 
     with TTFont(font_path(font), lazy=True) as f:
