@@ -1,5 +1,6 @@
 """Test set-up: quiet TF, the CPU split into 2 logical devices so MirroredStrategy has 2 replicas, and the
-session-wide run of the tiny recipe (`smoke_run`) that several test files read instead of training it again."""
+session-wide runs of the tiny recipe (`smoke_run`: 4 steps, `half_run`: 2 steps, `eight_step_run`: 8 steps)
+that several test files read instead of training them again."""
 
 import os
 
@@ -30,4 +31,30 @@ def smoke_run(tmp_path_factory):
 
     workdir = tmp_path_factory.mktemp("smoke") / "run"
     train(tiny_recipe(), str(workdir), command=SMOKE_COMMAND)
+    return workdir
+
+
+@pytest.fixture(scope="session")
+def half_run(tmp_path_factory):
+    """The work dir of a run of the tiny recipe stopped after 2 of its 4 steps (`train(tiny_recipe(), workdir,
+    steps=2)`: checkpoint ckpt-2 and an export of step 2), trained once per session and shared: read it (its
+    export/ is a small pretrained folder), or copy it before continuing or changing it."""
+    from tests.training.helpers import tiny_recipe
+    from zoo.training.loop import train
+
+    workdir = tmp_path_factory.mktemp("half") / "run"
+    train(tiny_recipe(), str(workdir), steps=2)
+    return workdir
+
+
+@pytest.fixture(scope="session")
+def eight_step_run(tmp_path_factory):
+    """The work dir of an uninterrupted 8-step run of the tiny recipe (`train(tiny_recipe(), workdir, steps=8)`:
+    checkpoints every 2 steps, the last 3 kept), trained once per session: the reference of the tests that stop
+    a run (a killed `zoo train`, a corrupt checkpoint) and resume it to step 8. Read it, or copy it."""
+    from tests.training.helpers import tiny_recipe
+    from zoo.training.loop import train
+
+    workdir = tmp_path_factory.mktemp("eight") / "run"
+    train(tiny_recipe(), str(workdir), steps=8)
     return workdir

@@ -17,6 +17,7 @@ import pytest
 
 from tests.conftest import REPO
 from tests.training.helpers import assert_same_export, tiny_recipe
+from tests.training.test_loop import zoo_main
 from zoo.training.checkpoint import CheckpointError, DIGESTS_FILE, SKIPPED_DIR
 from zoo.training.loop import train
 from zoo.training.workdir_lock import WorkdirLockedError
@@ -26,30 +27,25 @@ HOLD = ("import sys, time\nfrom zoo.training.workdir_lock import WorkdirLock\n"
         "lock = WorkdirLock(sys.argv[1]).acquire(); print('locked', flush=True); time.sleep(120)\n")
 
 
-def test_second_run_is_refused_while_the_first_holds_the_workdir_and_a_killed_run_leaves_no_lock(tmp_path):
+def test_second_run_is_refused_while_the_first_holds_the_workdir_and_a_killed_run_leaves_no_lock(tmp_path, capfd):
+    """The holder is another process; `zoo train` is refused through the CLI's `main` in this process (the lock
+    is the holder's either way)."""
     workdir = str(tmp_path / "run")
     holder = subprocess.Popen([sys.executable, "-c", HOLD, workdir], env=ENV, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "locked"
         with pytest.raises(WorkdirLockedError, match=rf"{workdir} is in use by another run \(process {holder.pid}"):
             train(tiny_recipe(), workdir)
-        cli = subprocess.run([sys.executable, "-m", "zoo.cli", "train", os.path.join(REPO, "recipes", "sngan_fmnist32.py"),
-                              "--smoke", "--workdir", workdir], env=ENV, capture_output=True, text=True, timeout=300)
-        assert cli.returncode != 0 and f"process {holder.pid}" in cli.stderr and workdir in cli.stderr
+        capfd.readouterr()
+        code = zoo_main("train", os.path.join(REPO, "recipes", "sngan_fmnist32.py"), "--smoke", "--workdir", workdir)
+        err = capfd.readouterr().err
+        assert code != 0 and f"process {holder.pid}" in err and workdir in err
         assert not os.path.exists(os.path.join(workdir, "checkpoints"))  # refused before writing anything
     finally:
         holder.send_signal(signal.SIGKILL)
         holder.wait()
     assert os.path.exists(os.path.join(workdir, ".lock"))  # the stale file is there, but no live holder
     assert train(tiny_recipe(), workdir, steps=1)["step"] == 1
-
-
-@pytest.fixture(scope="module")
-def reference(tmp_path_factory):
-    """An uninterrupted 8-step run (checkpoints every 2 steps)."""
-    root = tmp_path_factory.mktemp("reference")
-    train(tiny_recipe(steps=8, checkpoint_every=2, keep_checkpoints=3), str(root / "a"))
-    return root / "a"
 
 
 def _corrupt_truncate(prefix):
@@ -73,35 +69,39 @@ def _corrupt_garbage(prefix):
 
 @pytest.fixture(scope="module")
 def stopped_at_6(tmp_path_factory):
-    """The same run stopped after step 6 (checkpoints 2, 4, 6); each test corrupts a copy."""
+    """The run of the session's `eight_step_run` (the tiny recipe: checkpoints every 2 steps, the last 3 kept)
+    stopped after step 6 (checkpoints 2, 4, 6); each test corrupts a copy."""
     root = tmp_path_factory.mktemp("stopped")
-    train(tiny_recipe(steps=8, checkpoint_every=2, keep_checkpoints=3), str(root / "b"), steps=6)
+    train(tiny_recipe(), str(root / "b"), steps=6)
     return root / "b"
 
 
 @pytest.mark.parametrize("corrupt, reason", [(_corrupt_truncate, "does not match the sha256"),
                                              (_corrupt_missing_index, "index file is missing"),
                                              (_corrupt_garbage, "does not match the sha256")])
-def test_resume_skips_a_corrupt_latest_checkpoint_and_stays_bit_for_bit(reference, stopped_at_6, tmp_path, corrupt,
-                                                                       reason, capsys):
-    recipe = tiny_recipe(steps=8, checkpoint_every=2, keep_checkpoints=3)
+def test_resume_skips_a_corrupt_latest_checkpoint_and_stays_bit_for_bit(eight_step_run, stopped_at_6, tmp_path,
+                                                                       corrupt, reason, capsys):
+    recipe = tiny_recipe()
+    assert (recipe.run.checkpoint_every, recipe.run.keep_checkpoints) == (2, 3)
     workdir = tmp_path / "b"
     shutil.copytree(stopped_at_6, workdir)
     ckpts = workdir / "checkpoints"
     assert sorted(os.listdir(ckpts)).count(DIGESTS_FILE) == 1
     corrupt(str(ckpts / "ckpt-6"))
-    state = train(recipe, str(workdir), resume=True)
+    state = train(recipe, str(workdir), steps=8, resume=True)
     assert state["step"] == 8
     err = capsys.readouterr().err
     assert "skipped checkpoint" in err and "ckpt-6" in err and reason in err
     assert os.listdir(ckpts / SKIPPED_DIR)  # kept on disk, moved aside
-    assert_same_export(reference, workdir)
+    assert_same_export(eight_step_run, workdir)
 
 
-def test_resume_with_no_verifying_checkpoint_lists_them_all(tmp_path):
-    recipe = tiny_recipe(steps=4, checkpoint_every=2)
+def test_resume_with_no_verifying_checkpoint_lists_them_all(smoke_run, tmp_path):
+    """A copy of the session's `smoke_run` (the tiny recipe's 4 steps, checkpoints 2 and 4), both corrupted."""
+    recipe = tiny_recipe()
+    assert (recipe.run.steps, recipe.run.checkpoint_every) == (4, 2)
     workdir = tmp_path / "c"
-    train(recipe, str(workdir))
+    shutil.copytree(smoke_run, workdir)
     for n in (2, 4):
         _corrupt_truncate(str(workdir / "checkpoints" / f"ckpt-{n}"))
     with pytest.raises(CheckpointError, match=r"no checkpoint .* verifies \(ckpt-4: .*; ckpt-2: .*\); nothing was "

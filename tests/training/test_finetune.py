@@ -33,11 +33,9 @@ def test_every_family_discriminator_lists_its_blocks_from_the_input(family):
 
 
 @pytest.fixture(scope="module")
-def source(tmp_path_factory):
-    """A finished tiny run whose export/ is the pretrained folder."""
-    workdir = str(tmp_path_factory.mktemp("source") / "run")
-    train(tiny_recipe(), workdir, steps=2)
-    return os.path.join(workdir, "export")
+def source(half_run):
+    """A finished tiny run whose export/ is the pretrained folder: the session's `half_run` (2 steps), read only."""
+    return os.path.join(str(half_run), "export")
 
 
 def _d_weights(folder):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import shutil
 
 import pytest
 
@@ -57,10 +58,11 @@ def test_a_setting_the_conversion_would_lose_is_refused():
         TrainRecipe.from_dict(legacy)
 
 
-def test_a_run_started_in_the_earlier_format_resumes(tmp_path):
+def test_a_run_started_in_the_earlier_format_resumes(half_run, tmp_path):
+    """A copy of the session's `half_run` (`train(tiny_recipe(), workdir, steps=2)`), its recipe.json rewritten."""
     recipe = tiny_recipe()
     workdir = str(tmp_path / "run")
-    train(recipe, workdir, steps=2)
+    shutil.copytree(half_run, workdir)
     legacy = LEGACY["smoke"]["sngan_fmnist32"]
     assert TrainRecipe.from_dict(legacy) == recipe
     with open(os.path.join(workdir, "recipe.json"), "w") as f:  # as the earlier zoo wrote it
