@@ -18,7 +18,8 @@ from zoo.training.loop import train
 from zoo.training.recipe import OPTIONAL_SECTIONS, TrainRecipe, load_recipe, recipe_base, recipe_module
 from zoo.training.tasks import TASKS
 
-RECIPES = sorted(glob.glob(os.path.join(REPO, "recipes", "*.py")))
+RECIPES = sorted(glob.glob(os.path.join(REPO, "recipes", "*.py"))
+                 + glob.glob(os.path.join(REPO, "recipes", "pilots", "*.py")))  # issue 24's pilots too
 # every settings field of every task and optional section, with the sections that have it
 ALL_FIELDS = {}
 for _cls in (*(r.settings for r in TASKS.values()), *OPTIONAL_SECTIONS.values()):

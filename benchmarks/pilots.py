@@ -1,0 +1,136 @@
+"""Pilot runs at a fixed wall-clock budget each, continued across sessions, then compared on time-to-quality.
+
+Each pilot recipe (e.g. `recipes/pilots/stylegan2_emoji64_p*.py`: one base, one change each, snapshots on) trains
+with `zoo train` in `<runs>/<recipe file stem>` until its run's training wall clock (`train_state.json`,
+summed over sessions) reaches --minutes; then the pilot gets SIGTERM, which makes `zoo train` finish its step,
+write a verified checkpoint and exit 143. Pilots run one after the other (2 cores: two at once would halve both
+and make their clocks incomparable). A pilot cut short by the end of a session (SIGTERM too) is resumed by the
+next invocation with `--resume`; a pilot that already has its budget is skipped, so the same command continues
+the whole plan. With --evaluate, each finished pilot's snapshots go through `benchmarks/time_to_quality.py`,
+and a table compares the pilots: last and best FID, recall and coverage, steps and images in the budget.
+
+    nohup nice -n 5 .venv/bin/python benchmarks/pilots.py recipes/pilots/stylegan2_emoji64_p*.py \\
+        --minutes 30 --runs ~/zoo-runs/pilots --evaluate > ~/zoo-runs/pilots.log 2>&1 &
+    .venv/bin/python benchmarks/pilots.py recipes/pilots/stylegan2_emoji64_p*.py --runs ~/zoo-runs/pilots --table
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+RESULTS = os.path.join(HERE, "results", "time_to_quality.jsonl")
+POLL_S = 5.0
+
+
+def workdir_of(recipe_file: str, runs: str) -> str:
+    return os.path.join(os.path.expanduser(runs), os.path.splitext(os.path.basename(recipe_file))[0])
+
+
+def trained_seconds(workdir: str) -> float:
+    """The run's training wall clock so far (0 for a new run)."""
+    path = os.path.join(workdir, "train_state.json")
+    if not os.path.exists(path):
+        return 0.0
+    with open(path) as f:
+        return float(json.load(f).get("wall_clock_s", 0.0))
+
+
+def has_checkpoints(workdir: str) -> bool:
+    folder = os.path.join(workdir, "checkpoints")
+    return os.path.isdir(folder) and any(name.startswith("ckpt-") for name in os.listdir(folder))
+
+
+def run_pilot(recipe_file: str, workdir: str, budget_s: float, zoo: str) -> int | None:
+    """Train until the run's wall clock reaches `budget_s`; returns zoo train's exit code (None: skipped)."""
+    remaining = budget_s - trained_seconds(workdir)
+    if remaining <= 0:
+        return None
+    cmd = [zoo, "train", recipe_file, "--workdir", workdir] + (["--resume"] if has_checkpoints(workdir) else [])
+    print(f"[pilots] {os.path.basename(recipe_file)}: {remaining / 60:.1f} min to go: {' '.join(cmd)}", flush=True)
+    proc = subprocess.Popen(cmd)
+    stop = lambda signum, frame: proc.send_signal(signal.SIGTERM)  # noqa: E731  (our own stop reaches the run)
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    start = time.monotonic()
+    # the run's clock starts after its startup (data, tracing); SIGTERM once its own wall clock is spent
+    while proc.poll() is None:
+        time.sleep(POLL_S)
+        if trained_seconds(workdir) >= budget_s or time.monotonic() - start > remaining + 600:
+            proc.send_signal(signal.SIGTERM)
+            break
+    code = proc.wait()
+    print(f"[pilots] {os.path.basename(recipe_file)}: exit {code}, trained {trained_seconds(workdir) / 60:.1f} min",
+          flush=True)
+    return code
+
+
+def rows_of(workdir: str, num: int) -> list[dict]:
+    if not os.path.exists(RESULTS):
+        return []
+    out = {}
+    with open(RESULTS) as f:
+        for text in f:
+            row = json.loads(text)
+            if row.get("benchmark") == "time_to_quality" and row["workdir"] == workdir and row["num"] == num:
+                out[row["step"]] = row
+    return [out[s] for s in sorted(out)]
+
+
+def table(recipe_files: list[str], runs: str, num: int) -> list[dict]:
+    """One summary per pilot from the recorded time-to-quality points; prints them."""
+    summaries = []
+    print(f"{'pilot':28} {'min':>5} {'steps':>7} {'kimg':>6} {'FID last':>9} {'FID best':>9} {'recall':>7} "
+          f"{'coverage':>8} {'floor FID':>9}")
+    for recipe_file in recipe_files:
+        workdir = os.path.abspath(workdir_of(recipe_file, runs))
+        rows = rows_of(workdir, num)
+        if not rows:
+            print(f"{os.path.basename(recipe_file)[:-3]:28} (no evaluated snapshots)")
+            continue
+        last, best = rows[-1], min(rows, key=lambda r: r["fid"])
+        summary = {"pilot": os.path.basename(recipe_file)[:-3], "minutes": round(last["wall_clock_s"] / 60, 1),
+                   "steps": last["step"], "kimg": round(last["images_seen"] / 1000, 1), "fid_last": last["fid"],
+                   "fid_best": best["fid"], "fid_best_step": best["step"], "recall": last["recall"],
+                   "coverage": last["coverage"], "floor_fid": last["floor"]["fid"], "num": num}
+        summaries.append(summary)
+        print(f"{summary['pilot']:28} {summary['minutes']:5.1f} {summary['steps']:7d} {summary['kimg']:6.1f} "
+              f"{summary['fid_last']:9.2f} {summary['fid_best']:9.2f} {summary['recall']:7.3f} "
+              f"{summary['coverage']:8.3f} {summary['floor_fid']:9.2f}")
+    return summaries
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("recipes", nargs="+", help="pilot recipe files, run in this order")
+    p.add_argument("--runs", required=True, help="folder of the pilots' work dirs (outside the git tree)")
+    p.add_argument("--minutes", type=float, default=30.0, help="training wall clock per pilot (default 30)")
+    p.add_argument("--evaluate", action="store_true", help="evaluate each finished pilot's snapshots")
+    p.add_argument("--num", type=int, default=500, help="time-to-quality samples per point (default 500)")
+    p.add_argument("--table", action="store_true", help="only print the comparison table")
+    args = p.parse_args(argv)
+    zoo = os.path.join(os.path.dirname(sys.executable), "zoo")
+    if not args.table:
+        for recipe_file in args.recipes:
+            workdir = workdir_of(recipe_file, args.runs)
+            code = run_pilot(recipe_file, workdir, args.minutes * 60, zoo)
+            if code not in (None, 0, 143):
+                raise SystemExit(f"[pilots] {recipe_file}: zoo train exited {code}; stopping the plan")
+            if trained_seconds(workdir) < args.minutes * 60:
+                raise SystemExit(f"[pilots] {recipe_file} stopped before its budget (interrupted); run the same "
+                                 f"command again to continue")
+            if args.evaluate:
+                subprocess.run([sys.executable, os.path.join(HERE, "time_to_quality.py"), workdir, "--num",
+                                str(args.num)], check=True)
+    table(args.recipes, args.runs, args.num)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,18 @@
+"""Pilot of `stylegan2-emoji-64` (issue 24 item 4): EMA half-life 5k images instead of 10k: the averaged generator follows a fast-moving
+run sooner.
+
+Reproduces: pilot 0 (`recipes/pilots/stylegan2_emoji64_p0.py`, the shipped recipe with snapshots) with one change,
+compared with it on time-to-quality at the same wall-clock budget and seed.
+
+Command:
+    .venv/bin/python benchmarks/pilots.py recipes/pilots/stylegan2_emoji64_p*.py --minutes 30 --runs ~/zoo-runs/pilots
+"""
+
+from zoo.training.recipe import base
+
+RECIPE = base("stylegan2_emoji64_p0").replace(
+    name="stylegan2-emoji-64.p5",
+    ema_kimg=5.0,
+)
+
+# smoke(): the base's smoke with these changes (`zoo.training.recipe.derived_smoke`)
