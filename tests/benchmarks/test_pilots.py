@@ -1,0 +1,84 @@
+"""benchmarks/pilots.py with a stand-in `zoo` executable (a script that "trains" by advancing train_state.json's
+wall clock and, on SIGTERM, writes a checkpoint and exits 143 as `zoo train` does): a pilot runs until its run's
+wall clock reaches the budget, is resumed with --resume when it has checkpoints, and is skipped once done; the
+table reads the recorded time-to-quality points."""
+
+import importlib.util
+import json
+import os
+import stat
+import sys
+
+import pytest
+
+from tests.conftest import REPO
+
+FAKE_ZOO = r'''#!{python}
+import json, os, signal, sys, time
+args = sys.argv[1:]
+workdir = args[args.index("--workdir") + 1]
+os.makedirs(os.path.join(workdir, "checkpoints"), exist_ok=True)
+with open(os.path.join(workdir, "calls.jsonl"), "a") as f:
+    f.write(json.dumps(args) + "\n")
+state_path = os.path.join(workdir, "train_state.json")
+state = json.load(open(state_path)) if os.path.exists(state_path) else {{"wall_clock_s": 0.0}}
+def stop(signum, frame):
+    open(os.path.join(workdir, "checkpoints", "ckpt-1.index"), "w").close()
+    sys.exit(143)
+signal.signal(signal.SIGTERM, stop)
+while True:
+    time.sleep(0.05)
+    state["wall_clock_s"] += 1.0
+    json.dump(state, open(state_path + ".tmp", "w"))  # as the loop: a temporary file, then a rename
+    os.replace(state_path + ".tmp", state_path)
+'''
+
+
+@pytest.fixture(scope="module")
+def bench():
+    spec = importlib.util.spec_from_file_location("pilots", os.path.join(REPO, "benchmarks", "pilots.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.POLL_S = 0.05
+    return module
+
+
+@pytest.fixture
+def fake_zoo(tmp_path):
+    path = tmp_path / "zoo"
+    path.write_text(FAKE_ZOO.format(python=sys.executable))
+    path.chmod(path.stat().st_mode | stat.S_IEXEC)
+    return str(path)
+
+
+def calls(workdir):
+    with open(os.path.join(workdir, "calls.jsonl")) as f:
+        return [json.loads(line) for line in f]
+
+
+def test_budget_resume_and_skip(bench, fake_zoo, tmp_path):
+    workdir = bench.workdir_of("recipes/pilots/x_p0.py", str(tmp_path / "runs"))
+    assert workdir == str(tmp_path / "runs" / "x_p0")
+    assert bench.run_pilot("recipes/pilots/x_p0.py", workdir, 5.0, fake_zoo) == 143
+    assert 5.0 <= bench.trained_seconds(workdir) < 30.0
+    assert "--resume" not in calls(workdir)[0] and bench.has_checkpoints(workdir)
+    assert bench.run_pilot("recipes/pilots/x_p0.py", workdir, 40.0, fake_zoo) == 143  # a larger budget: resumed
+    assert calls(workdir)[1][-1] == "--resume" and bench.trained_seconds(workdir) >= 40.0
+    assert bench.run_pilot("recipes/pilots/x_p0.py", workdir, 40.0, fake_zoo) is None  # done: skipped
+    assert len(calls(workdir)) == 2
+
+
+def test_table_from_recorded_points(bench, tmp_path, monkeypatch, capsys):
+    runs = tmp_path / "runs"
+    workdir = os.path.abspath(bench.workdir_of("recipes/pilots/x_p1.py", str(runs)))
+    results = tmp_path / "ttq.jsonl"
+    floor = {"fid": 30.0, "kid": 0.0, "precision": 0.8, "recall": 0.8, "density": 1.0, "coverage": 0.95}
+    rows = [{"benchmark": "time_to_quality", "workdir": workdir, "num": 500, "step": step, "wall_clock_s": wall,
+             "images_seen": step * 32, "fid": fid, "recall": 0.1 * step / 500, "coverage": 0.2, "floor": floor}
+            for step, wall, fid in ((500, 600.0, 120.0), (1000, 1200.0, 90.0), (1500, 1800.0, 95.0))]
+    results.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    monkeypatch.setattr(bench, "RESULTS", str(results))
+    (summary,) = bench.table(["recipes/pilots/x_p1.py"], str(runs), 500)
+    assert summary["fid_last"] == 95.0 and summary["fid_best"] == 90.0 and summary["fid_best_step"] == 1000
+    assert summary["minutes"] == 30.0 and summary["kimg"] == 48.0 and summary["floor_fid"] == 30.0
+    assert "x_p1" in capsys.readouterr().out
