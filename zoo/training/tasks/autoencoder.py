@@ -13,7 +13,7 @@ from zoo.images import to_uint8
 from zoo.training.objectives import DISCRIMINATOR, AdversarialLoss
 from zoo.training.sections import RecipeError, non_negative
 from zoo.training.tasks.base import Task
-from zoo.training.tasks.building import make_optimizer, preset_networks, recipe_freeze_d
+from zoo.training.tasks.building import finish_task, make_optimizer, preset_networks
 from zoo.training.tasks.registry import TaskRecord, TaskSettings, register_task
 
 AUTOENCODER = "autoencoder"
@@ -167,9 +167,7 @@ def build_autoencoder_task(recipe, strategy, batch_spec: dict, augment=None) -> 
         task = AutoencoderTask(ae, d, optimizers=optimizers, loss=t.loss, l1_weight=t.l1_weight,
                                ssim_weight=t.ssim_weight, adversarial_weight=t.adversarial_weight,
                                adversarial_start=t.adversarial_start, preview_images=preview)
-        task.freeze_d = recipe_freeze_d(recipe)
-        task.build(batch_spec)
-    return task
+        return finish_task(task, recipe, batch_spec)
 
 
 AUTOENCODER_TASK = register_task(TaskRecord(

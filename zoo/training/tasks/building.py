@@ -51,3 +51,12 @@ def add_recipe_ticket(task, recipe) -> None:
 def recipe_freeze_d(recipe) -> int:
     """FreezeD's number of frozen D blocks of the recipe (`finetune.freeze_d`; 0 without a finetune section)."""
     return recipe.finetune.freeze_d if recipe.finetune is not None else 0
+
+
+def finish_task(task, recipe, batch_spec: dict):
+    """What every builder does last, under the strategy's scope: FreezeD's count from the recipe, `task.build`
+    (which freezes those D blocks before D's optimizer), then the recipe's lottery-ticket masks; returns `task`."""
+    task.freeze_d = recipe_freeze_d(recipe)
+    task.build(batch_spec)
+    add_recipe_ticket(task, recipe)
+    return task

@@ -16,8 +16,7 @@ from zoo.training.objectives import (DISCRIMINATOR, GENERATOR, AdversarialLoss, 
 from zoo.training.one_stage import check_one_stage, gamma, scale_gradient
 from zoo.training.randomness import StepRandomness
 from zoo.training.sections import in_unit_interval, non_negative, positive
-from zoo.training.tasks.building import (add_recipe_ticket, make_optimizer, preset_networks, recipe_augment,
-                                         recipe_freeze_d, recipe_objectives)
+from zoo.training.tasks.building import finish_task, make_optimizer, preset_networks, recipe_augment, recipe_objectives
 from zoo.training.tasks.registry import TaskRecord, TaskSettings, register_task
 from zoo.training.tasks.base import Task
 
@@ -398,10 +397,7 @@ def build_gan_task(recipe, strategy, batch_spec: dict, augment=None, task_class=
                           advaug_d=AdvAug(tech.advaug_d_steps, tech.advaug_d_step_size, tech.advaug_d_radius),
                           advaug_g=AdvAug(tech.advaug_g_steps, tech.advaug_g_step_size, tech.advaug_g_radius),
                           batch_size=recipe.data.batch_size, **recipe.task.task_arguments(), **task_kwargs)
-        task.freeze_d = recipe_freeze_d(recipe)
-        task.build(batch_spec)
-        add_recipe_ticket(task, recipe)
-    return task
+        return finish_task(task, recipe, batch_spec)
 
 
 GAN = register_task(TaskRecord(

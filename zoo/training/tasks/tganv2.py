@@ -16,8 +16,7 @@ from zoo.training.ema import ema_update
 from zoo.training.objectives import AdversarialLoss, TermInputs, add_terms, main_terms
 from zoo.training.sections import RecipeError, in_unit_interval, non_negative
 from zoo.training.tasks.base import Task
-from zoo.training.tasks.building import (add_recipe_ticket, make_optimizer, preset_networks, recipe_augment,
-                                         recipe_freeze_d, recipe_objectives)
+from zoo.training.tasks.building import finish_task, make_optimizer, preset_networks, recipe_augment, recipe_objectives
 from zoo.training.tasks.registry import TaskRecord, TaskSettings, register_task
 from zoo.training.tasks.tganv2_levels_r1 import LevelsR1Penalty
 
@@ -231,10 +230,7 @@ def build_tganv2_task(recipe, strategy, batch_spec: dict, augment=None) -> TGANv
             optimizers[level_optimizer_name(k)] = make_optimizer(recipe.optimizer(DISCRIMINATOR), terms, DISCRIMINATOR)
         task = TGANv2Task(g, d, optimizers=optimizers, loss=t.loss, objectives=terms, ema_decay=t.ema_decay,
                           ema_start=t.ema_start, augment=augment)
-        task.freeze_d = recipe_freeze_d(recipe)
-        task.build(batch_spec)
-        add_recipe_ticket(task, recipe)
-    return task
+        return finish_task(task, recipe, batch_spec)
 
 
 TGANV2 = register_task(TaskRecord(
