@@ -99,6 +99,8 @@ BAD = {
     "stage1 unknown key": (_set(["recipe", "stage1"], dict(STAGE1, extra=1)), r"recipe\.stage1.*unknown key"),
     "stage1 steps string": (_set(["recipe", "stage1"], dict(STAGE1, steps="5")), r"recipe\.stage1\.steps"),
     "stage1 of stage1": (_set(["recipe", "stage1"], dict(STAGE1, stage1=STAGE1)), r"recipe\.stage1.*unknown key"),
+    "resolved not a recipe": (_set(["recipe", "resolved"], ["steps", 100]), r"recipe\.resolved"),
+    "resolved without name": (_set(["recipe", "resolved"], {"run": {}}), r"recipe\.resolved"),
     "stage1 missing hardware": (_set(["recipe", "stage1"], {k: v for k, v in STAGE1.items() if k != "hardware"}),
                                 r"recipe\.stage1.*hardware"),
     "masks file without sparsity": (_set(["files", "masks.h5"], {"sha256": "a" * 64, "size": 1}),
@@ -138,6 +140,7 @@ def test_optional_fields_accepted():
     manifest = copy.deepcopy(GOOD)
     manifest["recipe"]["git_commit"] = None
     manifest["recipe"]["command"] = "zoo train recipes/sngan_fmnist32.py"
+    manifest["recipe"]["resolved"] = {"name": "sngan-fmnist-32", "run": {"steps": 100}}
     manifest["hub"]["revision"] = "e" * 40
     manifest["metrics"][0].update(floor=2.4, truncation=0.5)
     manifest["metrics"].append(dict(manifest["metrics"][0], name="kid", value=0.01))

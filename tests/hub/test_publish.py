@@ -116,7 +116,8 @@ def test_folder_from_workdir(tmp_path, monkeypatch):
     assert sorted(manifest["files"]) == MODEL_FILES
     assert manifest["recipe"] == {"path": "recipes/sngan_fmnist32.py", "steps": 1250, "wall_clock_s": 1005.2,
                                   "hardware": "2 CPU cores (x86_64), GPUs: 0", "git_commit": "f" * 40,
-                                  "command": "zoo train recipes/sngan_fmnist32.py"}
+                                  "command": "zoo train recipes/sngan_fmnist32.py",
+                                  "resolved": json.loads((workdir / "recipe.json").read_text())}
     assert "![samples](samples.png)" in (folder / "README.md").read_text()
     monkeypatch.setenv("ZOO_WEIGHTS_DIR", str(root))
     np.testing.assert_array_equal(load("sngan-fmnist-32").sample(2, seed=0), g.sample(2, seed=0))

@@ -454,4 +454,9 @@ def stage1_entry(recipe_path: str, codes_from: str | None) -> dict | None:
     if found is None:
         raise ValueError(f"{recipe_path} trains on codes ({codes_from}) but names no STAGE1_RECIPE")
     path = os.path.join(os.path.dirname(recipe_path), os.path.basename(found))  # as recipe_path is written
-    return run_entry(state, path, git_commit=state.get("git_commit"))
+    resolved_path = os.path.join(os.path.dirname(state_path), "recipe.json")
+    resolved = None
+    if os.path.isfile(resolved_path):
+        with open(resolved_path) as f:
+            resolved = json.load(f)
+    return run_entry(state, path, git_commit=state.get("git_commit"), resolved=resolved)

@@ -15,7 +15,8 @@ Decisions the design left open, written down here:
 - `hub.repo_id` ends in the model name (the name is also the Hub repo name); `hub.revision` is null until the
   folder is uploaded, then the 40-hex commit id returned by the Hub.
 - `recipe.git_commit` is a 40-hex commit or null (trained outside a git checkout); `recipe.command` (optional)
-  is the exact command that trained the model.
+  is the exact command that trained the model; `recipe.resolved` (optional; manifests of releases before
+  2026-12-03 lack it) is the run's whole resolved recipe, its recipe.json (`TrainRecipe.to_dict`).
 - A metric may carry `floor` (the same metric between two sets of real images), `floor_num` (the n of each of
   those two sets) and `floor_reference` (which images: "<train split> (n=..., permutation seed s) vs <split>
   (n=...)"), `std` (KID's spread over subsets), `resize`, `split`, `notes` or `command` (how it was measured).
@@ -285,7 +286,7 @@ def _recipe(value, path, stage=False):
     """A run's recipe entry; a two-stage model's (`zoo.models.latent2s`) carries its first stage as `stage1`,
     an entry of the same form."""
     _check_dict(value, path, ("path", "git_commit", "steps", "wall_clock_s", "hardware"),
-                ("command",) if stage else ("command", "stage1"))
+                ("command", "resolved") if stage else ("command", "resolved", "stage1"))
     if "stage1" in value:
         _recipe(value["stage1"], f"{path}.stage1", stage=True)
     _str(value["path"], f"{path}.path")
@@ -296,6 +297,9 @@ def _recipe(value, path, stage=False):
     _num(value["wall_clock_s"], f"{path}.wall_clock_s")
     _str(value["hardware"], f"{path}.hardware")
     _opt(_str)(value.get("command"), f"{path}.command")
+    resolved = value.get("resolved")
+    if resolved is not None and not (isinstance(resolved, dict) and isinstance(resolved.get("name"), str)):
+        _fail(f"{path}.resolved", resolved, "the run's resolved recipe (its recipe.json: a dict with a name)")
 
 
 def _golden(value, path):

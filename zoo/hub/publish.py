@@ -305,13 +305,18 @@ def copy_model_files(source: str, target: str) -> list[str]:
     return copied
 
 
-def run_entry(state: dict, recipe_path: str, *, command: str | None = None, git_commit: str | None = None) -> dict:
+def run_entry(state: dict, recipe_path: str, *, command: str | None = None, git_commit: str | None = None,
+              resolved: dict | None = None) -> dict:
     """The manifest's recipe entry of one `zoo train` run, from its work dir's train_state.json (`state`): steps,
     wall clock, hardware, and the command (`command`, else the one `zoo train` recorded, else
-    `zoo train <recipe_path>`); `git_commit` as given (None: `write_manifest` fills in HEAD)."""
-    return {"path": recipe_path, "steps": int(state["step"]), "wall_clock_s": float(state["wall_clock_s"]),
-            "hardware": state.get("hardware", "unknown"),
-            "command": command or state.get("command") or f"zoo train {recipe_path}", "git_commit": git_commit}
+    `zoo train <recipe_path>`); `git_commit` as given (None: `write_manifest` fills in HEAD); `resolved`: the
+    run's whole resolved recipe (its recipe.json, `TrainRecipe.to_dict`), stored as `resolved`."""
+    entry = {"path": recipe_path, "steps": int(state["step"]), "wall_clock_s": float(state["wall_clock_s"]),
+             "hardware": state.get("hardware", "unknown"),
+             "command": command or state.get("command") or f"zoo train {recipe_path}", "git_commit": git_commit}
+    if resolved is not None:
+        entry["resolved"] = resolved
+    return entry
 
 
 def folder_from_workdir(workdir: str, *, recipe_path: str, license: str, repo_id: str, num_examples: int,
@@ -319,8 +324,9 @@ def folder_from_workdir(workdir: str, *, recipe_path: str, license: str, repo_id
                         weights_root: str | None = None, overwrite: bool = False, stage1: dict | None = None) -> dict:
     """Turn a finished training run into `weights_manifest/<name>/`: files, manifest, samples, model card.
 
-    Reads `<workdir>/export/` (the model files, `zoo.models.parts`), `<workdir>/recipe.json` (name, dataset, split)
-    and `<workdir>/train_state.json` (step, wall clock, hardware). Offline; `publish` uploads afterwards.
+    Reads `<workdir>/export/` (the model files, `zoo.models.parts`), `<workdir>/recipe.json` (name, dataset, split;
+    the whole resolved recipe goes into the manifest as `recipe.resolved`) and `<workdir>/train_state.json` (step,
+    wall clock, hardware). Offline; `publish` uploads afterwards.
 
     Args:
         workdir: the run directory of `zoo train`.
@@ -365,7 +371,7 @@ def folder_from_workdir(workdir: str, *, recipe_path: str, license: str, repo_id
     manifest = write_manifest(
         folder, dataset={"name": data["dataset"], "split": data["split"], "num_examples": int(num_examples)},
         license=license, repo_id=repo_id, metrics=metrics,
-        recipe={**run_entry(state, recipe_path, command=command, git_commit=git_commit),
+        recipe={**run_entry(state, recipe_path, command=command, git_commit=git_commit, resolved=recipe),
                 **({"stage1": stage1} if stage1 else {})}, generator=generator)
     write_samples(folder, generator)
     write_class_grid(folder, generator)
