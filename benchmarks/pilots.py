@@ -26,7 +26,11 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-RESULTS = os.path.join(HERE, "results", "time_to_quality.jsonl")
+sys.path.insert(0, HERE)
+
+import time_to_quality  # noqa: E402
+
+RESULTS = time_to_quality.RESULTS
 POLL_S = 5.0
 
 
@@ -72,18 +76,6 @@ def run_pilot(recipe_file: str, workdir: str, budget_s: float, zoo: str) -> int 
     return code
 
 
-def rows_of(workdir: str, num: int) -> list[dict]:
-    if not os.path.exists(RESULTS):
-        return []
-    out = {}
-    with open(RESULTS) as f:
-        for text in f:
-            row = json.loads(text)
-            if row.get("benchmark") == "time_to_quality" and row["workdir"] == workdir and row["num"] == num:
-                out[row["step"]] = row
-    return [out[s] for s in sorted(out)]
-
-
 def table(recipe_files: list[str], runs: str, num: int) -> list[dict]:
     """One summary per pilot from the recorded time-to-quality points; prints them."""
     summaries = []
@@ -91,7 +83,7 @@ def table(recipe_files: list[str], runs: str, num: int) -> list[dict]:
           f"{'coverage':>8} {'floor FID':>9}")
     for recipe_file in recipe_files:
         workdir = os.path.abspath(workdir_of(recipe_file, runs))
-        rows = rows_of(workdir, num)
+        rows = time_to_quality.run_rows(RESULTS, workdir, num)
         if not rows:
             print(f"{os.path.basename(recipe_file)[:-3]:28} (no evaluated snapshots)")
             continue

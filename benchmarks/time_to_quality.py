@@ -75,11 +75,12 @@ def metrics(real: dict, features, seed: int) -> dict:
     return {"fid": float(fid), "kid": float(kid), **{k: float(prdc[k]) for k in METRIC_KEYS[2:]}}
 
 
-def recorded(path: str) -> set:
-    """The (settings..., step) of points already in the results file."""
+def read_rows(path: str) -> list[dict]:
+    """Every time-to-quality row of a results file, in file order (other benchmarks' lines and lines cut by a
+    kill are skipped)."""
     if not os.path.exists(path):
-        return set()
-    keys = set()
+        return []
+    rows = []
     with open(path) as f:
         for text in f:
             try:
@@ -87,8 +88,13 @@ def recorded(path: str) -> set:
             except json.JSONDecodeError:
                 continue
             if row.get("benchmark") == "time_to_quality":
-                keys.add(tuple(row.get(k) for k in SETTINGS) + (row.get("step"),))
-    return keys
+                rows.append(row)
+    return rows
+
+
+def recorded(path: str) -> set:
+    """The (settings..., step) of points already in the results file."""
+    return {tuple(row.get(k) for k in SETTINGS) + (row.get("step"),) for row in read_rows(path)}
 
 
 def evaluate_run(workdir: str, num: int, seed: int, reference: str | None, train: str | None,
@@ -135,16 +141,14 @@ def evaluate_run(workdir: str, num: int, seed: int, reference: str | None, train
     return rows
 
 
-def run_rows(path: str, workdir: str, num: int, reference: str, train: str, seed: int) -> list[dict]:
-    """Every recorded point of one run at these settings, in step order (the last one per step)."""
+def run_rows(path: str, workdir: str, num: int, reference: str | None = None, train: str | None = None,
+             seed: int | None = None) -> list[dict]:
+    """Every recorded point of one run at these settings (None: any), in step order (the last one per step)."""
+    wanted = {"workdir": workdir, "num": num, "reference": reference, "train": train, "seed": seed}
     by_step = {}
-    with open(path) as f:
-        for text in f:
-            row = json.loads(text)
-            if row.get("benchmark") == "time_to_quality" and (row["workdir"], row["num"], row["reference"],
-                                                                row["train"], row["seed"]) == (workdir, num, reference,
-                                                                                               train, seed):
-                by_step[row["step"]] = row
+    for row in read_rows(path):
+        if all(value is None or row.get(key) == value for key, value in wanted.items()):
+            by_step[row["step"]] = row
     return [by_step[s] for s in sorted(by_step)]
 
 
