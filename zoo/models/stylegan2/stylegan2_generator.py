@@ -117,13 +117,14 @@ class StyleGAN2Generator(GANGenerator):
         """Images (linear, not clipped) from ws [N, num_ws, w_dim]; `noise` as in `ModulatedConv2D.call`."""
         ws = tf.convert_to_tensor(ws, tf.float32)
         x = tf.tile(self.const[None], tf.stack([tf.shape(ws)[0], 1, 1, 1]))
+        per_layer = tf.unstack(ws, self.num_ws, axis=1)  # one op (and one gradient) instead of a slice per layer
         convs = iter(zip(self.conv_w, self.conv_layers))
         image = None
         for r, w_rgb, torgb in zip(self.resolutions, self.torgb_w, self.torgb_layers):
             for _ in range(1 if r == 4 else 2):
                 w_index, conv = next(convs)
-                x = conv(x, ws[:, w_index], noise=noise)
-            y = torgb(x, ws[:, w_rgb])
+                x = conv(x, per_layer[w_index], noise=noise)
+            y = torgb(x, per_layer[w_rgb])
             image = y if image is None else upsample2d(image) + y
         return image
 
