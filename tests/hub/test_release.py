@@ -84,7 +84,7 @@ def test_release_of_a_conditional_run_with_truncation_curve(tmp_path, monkeypatc
 
     recipe_path = os.path.join(REPO, "recipes", "biggan_fmnist32.py")
     workdir = tmp_path / "run"
-    train(load_recipe(recipe_path, smoke=True), str(workdir))
+    train(load_recipe(recipe_path, smoke=True), str(workdir), steps=2)  # a finished run: what release reads
     manifest = release(str(workdir), recipe_path="recipes/biggan_fmnist32.py", repo_id="zoo-gan/biggan-fmnist-32",
                        license="apache-2.0", num=6, reference="fmnist/test", train="fmnist/train", seed=0,
                        truncations=(0.5, 1.0), curve_num=4, train_command="zoo imp a.py && zoo train b.py")

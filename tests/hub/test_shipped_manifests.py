@@ -90,21 +90,31 @@ REVISION = "0123456789abcdef0123456789abcdef01234567"
 def keras_loaded(tmp_path_factory):
     """{path: {"class", "window"}} from `keras.saving.load_model(path)` in a fresh process, for every shipped
     folder and for "hf://<repo_id>" of each, served offline (HF_HUB_OFFLINE=1) from a cache laid out as the
-    Hub lays it out (refs/main -> snapshots/<rev>/, every uploaded file as a blob symlink)."""
+    Hub lays it out (refs/main -> snapshots/<rev>/, every uploaded file as a blob symlink). Two fresh processes
+    side by side (2 cores): one loads the folders, the other the hf:// repos."""
     root = tmp_path_factory.mktemp("hf")
-    jobs = {}
+    folders, repos = {}, {}
     for name in SHIPPED:
         folder = os.path.join(ROOT, name)
         manifest = read_manifest(folder)
         make_hf_cache(root / "hub", manifest["hub"]["repo_id"], REVISION, folder, upload_patterns(folder, manifest))
-        jobs[folder] = jobs[f"hf://{manifest['hub']['repo_id']}"] = manifest["golden"]
+        folders[folder] = repos[f"hf://{manifest['hub']['repo_id']}"] = manifest["golden"]
     env = {k: v for k, v in os.environ.items() if not k.startswith("HF_")}
     env.update(HF_HUB_OFFLINE="1", HF_HUB_CACHE=str(root / "hub"), HF_HOME=str(root / "hf_home"),
                HF_ENDPOINT="http://127.0.0.1:9", TF_CPP_MIN_LOG_LEVEL="3")
-    proc = subprocess.run([sys.executable, "-c", KERAS_LOAD, json.dumps(jobs)], capture_output=True, text=True,
-                          timeout=600, env=env, cwd=str(root))
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    procs = [subprocess.Popen([sys.executable, "-c", KERAS_LOAD, json.dumps(jobs)], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, env=env, cwd=str(root)) for jobs in (folders, repos)]
+    loaded = {}
+    try:
+        for proc in procs:
+            out, err = proc.communicate(timeout=600)
+            assert proc.returncode == 0, err[-3000:]
+            loaded.update(json.loads(out.strip().splitlines()[-1]))
+    finally:
+        for proc in procs:
+            proc.kill()
+            proc.wait()
+    return loaded
 
 
 @pytest.mark.parametrize("name", SHIPPED)

@@ -69,10 +69,31 @@ print(sorted(n for n in names if keras.saving.get_registered_object(n) is None))
 """
 
 
-@pytest.mark.parametrize("first_import", ["import zoo.layers", "import zoo; import tensorflow"])
-def test_import_zoo_registers_every_family_whatever_imports_keras_first(first_import):
+FIRST_IMPORTS = ["import zoo.layers", "import zoo; import tensorflow"]
+
+
+@pytest.fixture(scope="module")
+def registered_after():
+    """{first import: (returncode, stdout, stderr)} of REGISTERED_AFTER, one fresh process per first import, run
+    side by side (2 cores)."""
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
-    proc = subprocess.run([sys.executable, "-W", "error::UserWarning", "-c", REGISTERED_AFTER, first_import],
-                          capture_output=True, text=True, timeout=300, env=env)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    assert proc.stdout.strip().splitlines()[-1] == "[]"
+    procs = {first: subprocess.Popen([sys.executable, "-W", "error::UserWarning", "-c", REGISTERED_AFTER, first],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+             for first in FIRST_IMPORTS}
+    results = {}
+    try:
+        for first, proc in procs.items():
+            out, err = proc.communicate(timeout=300)
+            results[first] = (proc.returncode, out, err)
+    finally:
+        for proc in procs.values():
+            proc.kill()
+            proc.wait()
+    return results
+
+
+@pytest.mark.parametrize("first_import", FIRST_IMPORTS)
+def test_import_zoo_registers_every_family_whatever_imports_keras_first(first_import, registered_after):
+    returncode, stdout, stderr = registered_after[first_import]
+    assert returncode == 0, stderr[-3000:]
+    assert stdout.strip().splitlines()[-1] == "[]"

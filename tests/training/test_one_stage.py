@@ -168,15 +168,14 @@ _CACHE = {}
 
 
 def _exactness_case(family, loss, strategy_name, graph=False, **changes):
-    """A trainer (built once per family / strategy unless `changes`) with `loss`, and its Runner."""
+    """A trainer with `loss`, and its Runner. The trainer is built once per family / strategy / `changes` (the
+    loss only sets `t.adversarial`; the cases compute gradients and leave the weights as they are)."""
     strategy = _strategy(strategy_name)
-    if changes:
-        t = _trainer(family, loss, strategy, **changes)
-    else:
-        if (family, strategy_name) not in _CACHE:
-            _CACHE[family, strategy_name] = _trainer(family, "hinge", strategy)
-        t = _CACHE[family, strategy_name]
-        t.adversarial = AdversarialLoss(loss)
+    key = (family, strategy_name, repr(sorted(changes.items())))
+    if key not in _CACHE:
+        _CACHE[key] = _trainer(family, "hinge", strategy, **changes)
+    t = _CACHE[key]
+    t.adversarial = AdversarialLoss(loss)
     real, labels = _batch()
     return t, Runner(t, strategy, real, labels, graph=graph)
 
