@@ -204,7 +204,7 @@ def test_release_records_the_stage1_run(scratch, monkeypatch):
     assert stage1_entry("recipes/latent2s_emoji64.py", recipe.task.codes_from)["path"] == \
         "recipes/latent2s_emoji64_stage1.py"
     assert entry["steps"] == load_recipe(STAGE1, smoke=True).run.steps and entry["wall_clock_s"] > 0
-    assert set(entry) == {"path", "steps", "wall_clock_s", "hardware", "git_commit", "command"}
+    assert set(entry) == {"path", "steps", "wall_clock_s", "hardware", "git_commit", "command", "resolved"}
     assert stage1_entry(STAGE2, "") is None
     with pytest.raises(FileNotFoundError, match="stage-1 run"):
         stage1_entry(STAGE2, str(root / "nowhere" / "export"))

@@ -14,8 +14,11 @@ from tests.models.stylegan2.gradient_case import GOLDEN, quantities
 def test_outputs_and_gradients_equal_the_previous_implementation():
     golden = np.load(GOLDEN, allow_pickle=False)
     now = quantities()
-    assert sorted(now) == sorted(golden.files)
-    for key in golden.files:
-        expected = golden[key]
+    # by position (weights in trainable order): Keras suffixes model names (_1, _2...) when other models were built
+    # earlier in the process, so the recorded paths may not be this process's
+    assert len(now) == len(golden.files)
+    for (key, value), recorded in zip(now.items(), golden.files):
+        assert key.split("/")[0] == recorded.split("/")[0] and key.rsplit("/", 1)[-1] == recorded.rsplit("/", 1)[-1]
+        expected = golden[recorded]
         scale = float(np.max(np.abs(expected))) or 1.0
-        np.testing.assert_allclose(now[key], expected, rtol=0, atol=2e-5 * scale, err_msg=key)
+        np.testing.assert_allclose(value, expected, rtol=0, atol=2e-5 * scale, err_msg=recorded)
