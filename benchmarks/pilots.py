@@ -76,26 +76,35 @@ def run_pilot(recipe_file: str, workdir: str, budget_s: float, zoo: str) -> int 
     return code
 
 
-def table(recipe_files: list[str], runs: str, num: int) -> list[dict]:
-    """One summary per pilot from the recorded time-to-quality points; prints them."""
-    summaries = []
-    print(f"{'pilot':28} {'min':>5} {'steps':>7} {'kimg':>6} {'FID last':>9} {'FID best':>9} {'recall':>7} "
-          f"{'coverage':>8} {'floor FID':>9}")
+COLUMNS = {"image": ("recall", "coverage"), "video": ("fid_first_frame", "fid_last_frame", "zvd")}
+
+
+def table(recipe_files: list[str], runs: str, num: int | None) -> list[dict]:
+    """One summary per pilot from the recorded time-to-quality points (`num` None: at any n); prints them.
+    Beside FID: recall and coverage for image runs; for video runs the first and last frame position's FID and
+    ZVD (`benchmarks/video_time_to_quality.py`)."""
+    summaries, header = [], None
     for recipe_file in recipe_files:
         workdir = os.path.abspath(workdir_of(recipe_file, runs))
         rows = time_to_quality.run_rows(RESULTS, workdir, num)
+        name = os.path.basename(recipe_file)[:-3]
         if not rows:
-            print(f"{os.path.basename(recipe_file)[:-3]:28} (no evaluated snapshots)")
+            print(f"{name:28} (no evaluated snapshots)")
             continue
         last, best = rows[-1], min(rows, key=lambda r: r["fid"])
-        summary = {"pilot": os.path.basename(recipe_file)[:-3], "minutes": round(last["wall_clock_s"] / 60, 1),
-                   "steps": last["step"], "kimg": round(last["images_seen"] / 1000, 1), "fid_last": last["fid"],
-                   "fid_best": best["fid"], "fid_best_step": best["step"], "recall": last["recall"],
-                   "coverage": last["coverage"], "floor_fid": last["floor"]["fid"], "num": num}
+        extra = COLUMNS[last.get("kind", "image")]
+        summary = {"pilot": name, "minutes": round(last["wall_clock_s"] / 60, 1), "steps": last["step"],
+                   "kimg": round(last["images_seen"] / 1000, 1), "fid_last": last["fid"], "fid_best": best["fid"],
+                   "fid_best_step": best["step"], **{key: last[key] for key in extra},
+                   "floor_fid": last["floor"]["fid"], "num": last["num"]}
+        if extra != header:  # a header before the first pilot and when the kind of run changes
+            header = extra
+            print(f"{'pilot':28} {'min':>5} {'steps':>7} {'kimg':>6} {'FID last':>9} {'FID best':>9} "
+                  + " ".join(f"{key:>9}" for key in extra) + f" {'floor FID':>9}")
         summaries.append(summary)
-        print(f"{summary['pilot']:28} {summary['minutes']:5.1f} {summary['steps']:7d} {summary['kimg']:6.1f} "
-              f"{summary['fid_last']:9.2f} {summary['fid_best']:9.2f} {summary['recall']:7.3f} "
-              f"{summary['coverage']:8.3f} {summary['floor_fid']:9.2f}")
+        print(f"{name:28} {summary['minutes']:5.1f} {summary['steps']:7d} {summary['kimg']:6.1f} "
+              f"{summary['fid_last']:9.2f} {summary['fid_best']:9.2f} "
+              + " ".join(f"{summary[key]:9.3f}" for key in extra) + f" {summary['floor_fid']:9.2f}")
     return summaries
 
 
@@ -105,7 +114,7 @@ def main(argv=None):
     p.add_argument("--runs", required=True, help="folder of the pilots' work dirs (outside the git tree)")
     p.add_argument("--minutes", type=float, default=30.0, help="training wall clock per pilot (default 30)")
     p.add_argument("--evaluate", action="store_true", help="evaluate each finished pilot's snapshots")
-    p.add_argument("--num", type=int, default=500, help="time-to-quality samples per point (default 500)")
+    p.add_argument("--num", type=int, help="time-to-quality samples per point (default: 500 images, 100 clips)")
     p.add_argument("--table", action="store_true", help="only print the comparison table")
     args = p.parse_args(argv)
     zoo = os.path.join(os.path.dirname(sys.executable), "zoo")
@@ -119,8 +128,8 @@ def main(argv=None):
                 raise SystemExit(f"[pilots] {recipe_file} stopped before its budget (interrupted); run the same "
                                  f"command again to continue")
             if args.evaluate:
-                subprocess.run([sys.executable, os.path.join(HERE, "time_to_quality.py"), workdir, "--num",
-                                str(args.num)], check=True)
+                num = ["--num", str(args.num)] if args.num else []
+                subprocess.run([sys.executable, os.path.join(HERE, "time_to_quality.py"), workdir, *num], check=True)
     table(args.recipes, args.runs, args.num)
 
 

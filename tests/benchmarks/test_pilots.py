@@ -82,3 +82,20 @@ def test_table_from_recorded_points(bench, tmp_path, monkeypatch, capsys):
     assert summary["fid_last"] == 95.0 and summary["fid_best"] == 90.0 and summary["fid_best_step"] == 1000
     assert summary["minutes"] == 30.0 and summary["kimg"] == 48.0 and summary["floor_fid"] == 30.0
     assert "x_p1" in capsys.readouterr().out
+
+
+def test_table_of_a_video_pilot(bench, tmp_path, monkeypatch, capsys):
+    """Video pilots are compared on per-frame FID with the first / last frame position's FID and ZVD."""
+    runs = tmp_path / "runs"
+    workdir = os.path.abspath(bench.workdir_of("recipes/pilots/v_p0.py", str(runs)))
+    floor = {"fid": 30.0, "kid": 0.0, "fid_first_frame": 40.0, "fid_last_frame": 41.0, "zvd": 11.0, "zvd_kid": 0.0}
+    row = {"benchmark": "time_to_quality", "kind": "video", "workdir": workdir, "num": 100, "step": 500,
+           "wall_clock_s": 600.0, "images_seen": 8000, "fid": 80.0, "fid_first_frame": 70.0,
+           "fid_last_frame": 95.0, "zvd": 50.0, "floor": floor}
+    results = tmp_path / "ttq.jsonl"
+    results.write_text(json.dumps(row) + "\n")
+    monkeypatch.setattr(bench, "RESULTS", str(results))
+    (summary,) = bench.table(["recipes/pilots/v_p0.py"], str(runs), None)
+    assert (summary["fid_first_frame"], summary["fid_last_frame"], summary["zvd"]) == (70.0, 95.0, 50.0)
+    assert (summary["fid_last"], summary["num"]) == (80.0, 100) and "recall" not in summary
+    assert "fid_last_frame" in capsys.readouterr().out

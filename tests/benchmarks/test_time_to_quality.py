@@ -92,3 +92,64 @@ def test_refusals(bench, tmp_path):
     (tmp_path / "empty" / "recipe.json").write_text(json.dumps({"name": "x", "data": {"dataset": "fmnist"}}))
     with pytest.raises(SystemExit, match="no snapshots"):
         bench.evaluate_run(str(tmp_path / "empty"), 20, 0, None, None, None)
+
+
+@pytest.fixture
+def video_features(monkeypatch):
+    """Moving Fashion-MNIST clips, frame features and video features replaced by deterministic stand-ins; fake
+    frames are shifted more the later their position in the clip (later frames worse)."""
+    import zoo.metrics.evaluate as evaluate
+    import zoo.metrics.features as features
+    import zoo.metrics.video_distance as video_distance
+    import zoo.metrics.video_features as video_features
+
+    def clips(num, split, permutation_seed=None):
+        out = np.zeros((num, 16, 8, 8, 1), np.uint8)
+        out[:, :, 0, 0, 0] = 1 if split == "test" else 2  # marks real clips (generated ones are noise)
+        return out
+
+    def frame_features(frames, extractor, progress=True, desc=""):
+        real = bool(frames[:, 0, 0, 0].max() in (1, 2)) and frames[:, 1:].max() == 0
+        rng = np.random.default_rng(len(frames) + (0 if real else 7))
+        x = rng.standard_normal((len(frames), 8))
+        if not real:  # 4 positions per clip (frame step 5): position p shifted by p
+            x += np.tile(np.arange(4), len(frames) // 4)[:, None]
+        return x
+
+    class Videos:
+        name = "stand-in"
+
+        def __call__(self, clips):
+            return np.random.default_rng(len(clips)).standard_normal((len(clips), 8)) + clips.mean()
+
+    monkeypatch.setattr(video_distance, "reference_clips", clips)
+    monkeypatch.setattr(features, "extract_features", frame_features)
+    monkeypatch.setattr(video_features, "ZooVideoFeatures", Videos)
+    monkeypatch.setattr(evaluate, "make_extractor", lambda *a, **k: object())
+
+
+def test_video_run(bench, video_features, tmp_path):
+    """A TGANv2 run: per-frame FID / KID, FID of the first and last frame position, ZVD, with the floor; the
+    default n is clips; recorded once per (settings, frame step); the PNG."""
+    from zoo.models.tganv2 import PRESETS, TGANv2Generator, smoke_overrides
+
+    path = tmp_path / "video"
+    os.makedirs(path)
+    (path / "recipe.json").write_text(json.dumps({"name": "tiny-video", "data": {"dataset": "mfmnist"}}))
+    config = {**PRESETS["tganv2_64_small"]["generator"], **smoke_overrides(4)["generator"]}
+    g = TGANv2Generator(**config).build_for_inputs()
+    save_snapshot(str(path), g, 2, 10.0, 32)
+    results = str(tmp_path / "ttq.jsonl")
+    (row,) = bench.evaluate_run(str(path), 4, 0, None, None, results)
+    assert row["kind"] == "video" and row["frame_step"] == 5 and row["num"] == 4
+    assert (row["reference"], row["train"]) == ("mfmnist/test", "mfmnist/train")
+    assert set(row["floor"]) == set(row) & set(row["floor"]) == {"fid", "kid", "fid_first_frame",
+                                                                 "fid_last_frame", "zvd", "zvd_kid"}
+    assert row["fid_last_frame"] > row["fid_first_frame"]  # the stand-in shifts later positions more
+    assert bench.evaluate_run(str(path), 4, 0, None, None, results) == []
+    assert len(bench.evaluate_run(str(path), 4, 0, None, None, results, frame_step=8)) == 1
+    pytest.importorskip("matplotlib")
+    out = bench.plot([row], str(tmp_path / "video.png"))
+    assert open(out, "rb").read(8) == b"\x89PNG\r\n\x1a\n"
+    with pytest.raises(SystemExit, match="mfmnist/<split>"):
+        bench.evaluate_run(str(path), 4, 0, "fmnist/test", "fmnist/train", None)
