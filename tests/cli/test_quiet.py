@@ -100,7 +100,7 @@ def test_list_and_usage_errors_are_quiet_one_liners(tmp_path):
 
     result = zoo("sample", "--num", "x", cwd=tmp_path)
     assert result.returncode == 2
-    assert "argument --num: invalid int value" in one_error_line(result, "sample")
+    assert "argument --num: expected an integer >= 1, got 'x'" in one_error_line(result, "sample")
 
 
 def test_sample_prints_no_tensorflow_noise(started):

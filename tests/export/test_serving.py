@@ -154,24 +154,35 @@ def test_existing_version_is_not_overwritten(tmp_path):
 
 
 def test_conditional_generator_with_truncation(tmp_path):
+    """A family that truncates in `call`: serving_default takes z and labels only (no truncation), and
+    serving_truncated / sample_truncated add the truncation, passed to the network."""
     g = ToyConditionalGenerator().build_for_inputs()
     loaded = tf.saved_model.load(export_serving(g, str(tmp_path)))
-    serve = loaded.signatures["serving_default"]
-    specs = serve.structured_input_signature[1]
-    assert {k: (v.dtype, v.shape.as_list()) for k, v in specs.items()} == {
-        "z": (tf.float32, [None, 6]), "labels": (tf.int32, [None]), "truncation": (tf.float32, [])}
+    assert sorted(loaded.signatures) == ["sample", "sample_truncated", "serving_default", "serving_truncated"]
+    inputs = {name: {k: (v.dtype, v.shape.as_list()) for k, v in loaded.signatures[name].structured_input_signature[1].items()}
+              for name in loaded.signatures}
+    assert inputs["serving_default"] == {"z": (tf.float32, [None, 6]), "labels": (tf.int32, [None])}
+    assert inputs["serving_truncated"] == {**inputs["serving_default"], "truncation": (tf.float32, [])}
+    assert sorted(inputs["sample"]) == ["labels", "num", "seed"]
+    assert sorted(inputs["sample_truncated"]) == ["labels", "num", "seed", "truncation"]
+    serve, truncated = loaded.signatures["serving_default"], loaded.signatures["serving_truncated"]
     z, labels = latents(4, 6), np.array([0, 1, 2, 1], np.int32)
-    out = serve(z=tf.constant(z), labels=tf.constant(labels), truncation=tf.constant(0.5))["images"].numpy()
-    np.testing.assert_array_equal(out, to_uint8(g(z, labels=labels, training=False, truncation=0.5)))
+    out = serve(z=tf.constant(z), labels=tf.constant(labels))["images"].numpy()
+    np.testing.assert_array_equal(out, to_uint8(g(z, labels=labels, training=False)))
+    half = truncated(z=tf.constant(z), labels=tf.constant(labels), truncation=tf.constant(0.5))["images"].numpy()
+    np.testing.assert_array_equal(half, to_uint8(g(z, labels=labels, training=False, truncation=0.5)))
+    assert not np.array_equal(half, out)
     with pytest.raises(tf.errors.InvalidArgumentError, match="labels must be < num_classes = 3"):
-        serve(z=tf.constant(z), labels=tf.constant([0, 1, 2, 3], tf.int32), truncation=tf.constant(1.0))
+        serve(z=tf.constant(z), labels=tf.constant([0, 1, 2, 3], tf.int32))
     with pytest.raises(tf.errors.InvalidArgumentError, match="one entry per sample"):
-        serve(z=tf.constant(z), labels=tf.constant([0, 1], tf.int32), truncation=tf.constant(1.0))
-    sample = loaded.signatures["sample"]
-    assert sorted(sample.structured_input_signature[1]) == ["labels", "num", "seed", "truncation"]
-    images = sample(seed=tf.constant(1, tf.int64), num=tf.constant(4), labels=tf.constant(labels),
-                    truncation=tf.constant(1.0))["images"]
+        truncated(z=tf.constant(z), labels=tf.constant([0, 1], tf.int32), truncation=tf.constant(1.0))
+    args = dict(seed=tf.constant(1, tf.int64), num=tf.constant(4), labels=tf.constant(labels))
+    images = loaded.signatures["sample"](**args)["images"]
     assert images.shape == (4, 4, 4, 3) and images.dtype == tf.uint8
+    z_server = g.latents_tf(tf.constant(4), tf.constant(1, tf.int64))  # plain z: the network truncates
+    np.testing.assert_array_equal(
+        loaded.signatures["sample_truncated"](truncation=tf.constant(0.5), **args)["images"].numpy(),
+        to_uint8(g(z_server, labels=labels, training=False, truncation=0.5)))
 
 
 def test_sample_passes_truncation_to_a_family_that_truncates_in_call():
@@ -184,30 +195,39 @@ def test_sample_passes_truncation_to_a_family_that_truncates_in_call():
 
 
 def test_stylegan2_export_takes_psi_in_w_space(tmp_path):
-    """StyleGAN2 truncates in w-space: `truncation` is psi in both signatures (no server-side z truncation),
-    uint8 images equal the Keras model's, and psi = 0 maps every z (every seed) to w_avg: identical images."""
+    """StyleGAN2 truncates in w-space: serving_default and sample take no truncation (psi = 1: a client sends z
+    only), serving_truncated and sample_truncated take psi; uint8 images equal the Keras model's, and psi = 0
+    maps every z (every seed) to w_avg: identical images."""
     g = tiny_stylegan2(resolution=8, w_avg=0.3)
     assert g.truncates_in_call
     loaded = tf.saved_model.load(export_serving(g, str(tmp_path)))
-    assert sorted(loaded.signatures) == ["sample", "serving_default"]
-    serve = loaded.signatures["serving_default"]
+    assert sorted(loaded.signatures) == ["sample", "sample_truncated", "serving_default", "serving_truncated"]
+    serve, truncated = loaded.signatures["serving_default"], loaded.signatures["serving_truncated"]
     assert {k: (v.dtype, v.shape.as_list()) for k, v in serve.structured_input_signature[1].items()} == {
+        "z": (tf.float32, [None, 8])}
+    assert {k: (v.dtype, v.shape.as_list()) for k, v in truncated.structured_input_signature[1].items()} == {
         "z": (tf.float32, [None, 8]), "truncation": (tf.float32, [])}
     z = latents(3, 8)
-    out = serve(z=tf.constant(z), truncation=tf.constant(0.7))["images"].numpy()
-    assert out.dtype == np.uint8 and out.shape == (3, 8, 8, 3)
+    plain = serve(z=tf.constant(z))["images"].numpy()
+    assert plain.dtype == np.uint8 and plain.shape == (3, 8, 8, 3)
+    np.testing.assert_array_equal(plain, to_uint8(g(z, training=False)))
+    out = truncated(z=tf.constant(z), truncation=tf.constant(0.7))["images"].numpy()
     np.testing.assert_array_equal(out, to_uint8(g(z, training=False, truncation=0.7)))
-    same = serve(z=tf.constant(z), truncation=tf.constant(0.0))["images"].numpy()
+    assert not np.array_equal(out, plain)
+    same = truncated(z=tf.constant(z), truncation=tf.constant(0.0))["images"].numpy()
     assert np.array_equal(same[0], same[1]) and np.array_equal(same[0], same[2])
     assert not np.array_equal(out[0], out[1])
-    sample = loaded.signatures["sample"]
+    assert sorted(loaded.signatures["sample"].structured_input_signature[1]) == ["num", "seed"]
+    sample = loaded.signatures["sample_truncated"]
     assert sorted(sample.structured_input_signature[1]) == ["num", "seed", "truncation"]
     a, b = (sample(seed=tf.constant(s, tf.int64), num=tf.constant(2), truncation=tf.constant(psi))["images"].numpy()
             for s, psi in ((1, 0.0), (2, 0.0)))
     assert a.dtype == np.uint8 and np.array_equal(a, b) and np.array_equal(a[0], a[1])
-    c, d = (sample(seed=tf.constant(s, tf.int64), num=tf.constant(2), truncation=tf.constant(1.0))["images"].numpy()
+    c, d = (loaded.signatures["sample"](seed=tf.constant(s, tf.int64), num=tf.constant(2))["images"].numpy()
             for s in (1, 2))
     assert not np.array_equal(c, d)
+    np.testing.assert_array_equal(c, to_uint8(g(g.latents_tf(tf.constant(2), tf.constant(1, tf.int64)),
+                                                training=False)))
 
 
 def test_video_generator_gives_nthwc(tmp_path):
@@ -254,15 +274,35 @@ def test_to_uint8_tf_equals_numpy_on_ties_and_edges():
 
 
 def test_export_cli(tmp_path, capsys):
+    """`zoo export` prints the signatures read back from the export; an existing version folder is refused
+    before the model is loaded (no progress line), and so is a version < 1 (a usage error)."""
     from zoo.cli import main
+    from zoo.export import signature_names
     from zoo.models.serialization import save_model_files
 
     save_model_files(str(tmp_path / "run" / "export"), tiny_sngan())
     out = tmp_path / "serving"
     assert main(["export", str(tmp_path / "run"), "--out", str(out), "--version", "2"]) == 0
     assert (out / "2" / "saved_model.pb").exists()
+    names = signature_names(str(out / "2"))
+    assert names == ["sample", "sample_truncated", "serving_default"]
+    assert f"(signatures: {', '.join(names)})" in capsys.readouterr().out
     assert main(["export", str(tmp_path / "run"), "--out", str(out), "--version", "2"]) == 1  # a failure, not a usage error
-    assert "already exists" in capsys.readouterr().err
+    captured = capsys.readouterr()
+    assert "already exists" in captured.err and captured.out == ""
+    with pytest.raises(SystemExit) as error:
+        main(["export", str(tmp_path / "run"), "--out", str(out), "--version", "0"])
+    assert error.value.code == 2
+    captured = capsys.readouterr()
+    assert "expected an integer >= 1, got 0" in captured.err and captured.out == ""
+
+
+def test_signature_names_of_a_stylegan2_export(tmp_path):
+    """What `zoo export` prints for StyleGAN2: its four signatures, read from saved_model.pb."""
+    from zoo.export import signature_names
+
+    path = export_serving(tiny_stylegan2(resolution=8), str(tmp_path))
+    assert signature_names(path) == ["sample", "sample_truncated", "serving_default", "serving_truncated"]
 
 
 def test_lazy_top_level_name():

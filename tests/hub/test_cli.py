@@ -113,10 +113,49 @@ def test_sample_from_a_model_folder(weights_root, tmp_path):
 
 
 def test_sample_errors_are_reported(weights_root, tmp_path, capsys):
+    """Every argument error is one line on stderr before any progress line: nothing on stdout."""
     assert main(["sample", NAME, "--num", "2", "--labels", "1", "--out", str(tmp_path / "g.png")]) == 2
-    assert "unconditional" in capsys.readouterr().err
+    captured = capsys.readouterr()
+    assert "unconditional" in captured.err and captured.out == ""
     assert main(["sample", "sngan-test-23", "--out", str(tmp_path / "g.png")]) == 2
-    assert "did you mean" in capsys.readouterr().err
+    captured = capsys.readouterr()
+    assert "did you mean" in captured.err and captured.out == ""
+    assert main(["sample", NAME, "--num", "2", "--truncation", "0", "--out", str(tmp_path / "g.png")]) == 2
+    captured = capsys.readouterr()  # z-space: a threshold T must be > 0 (psi = 0 is valid for StyleGAN2)
+    assert "truncation must be > 0" in captured.err and captured.out == ""
+    for bad in (["--num", "0"], ["--num", "-2"], ["--seed", "-1"], ["--truncation", "-0.5"]):
+        with pytest.raises(SystemExit) as error:
+            main(["sample", NAME, *bad, "--out", str(tmp_path / "g.png")])
+        captured = capsys.readouterr()
+        assert error.value.code == 2 and captured.out == "", bad
+        assert captured.err.startswith("zoo sample: error: argument ") and bad[1] in captured.err, captured.err
+    assert not (tmp_path / "g.png").exists()
+
+
+def test_video_generator_needs_a_video_file_before_sampling(tmp_path, capsys, monkeypatch):
+    """A video generator with --out grid.png, or with a truncation (it has none): refused before the progress
+    line and before any sampling."""
+    import zoo.cli.support
+    from tests.export.toy_generators import ToyVideoGenerator
+
+    class NoTruncation(ToyVideoGenerator):
+        truncation_space = "none"
+
+        def latents(self, num, seed=0, truncation=None):
+            if truncation is not None:
+                raise ValueError("this toy video generator has no truncation")
+            return super().latents(num, seed)
+
+        def sample(self, *args, **kwargs):
+            raise AssertionError("sampled despite a bad argument")
+
+    monkeypatch.setattr(zoo.cli.support, "resolve_generator", lambda name: NoTruncation().build_for_inputs())
+    assert main(["sample", "run", "--num", "2", "--out", str(tmp_path / "grid.png")]) == 2
+    captured = capsys.readouterr()
+    assert "--out must end in .gif or .mp4" in captured.err and captured.out == ""
+    assert main(["sample", "run", "--num", "2", "--truncation", "0.5", "--out", str(tmp_path / "g.gif")]) == 2
+    captured = capsys.readouterr()
+    assert "has no truncation" in captured.err and captured.out == ""
 
 
 def test_publish(weights_root, fake_hf_api, capsys):

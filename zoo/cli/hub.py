@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import os
 
+from zoo.cli.arguments import non_negative_float, non_negative_int, positive_int
+
 
 def add_subcommands(subparsers) -> None:
     """Register `list`, `sample` and `publish` on an argparse sub-parser collection."""
@@ -14,11 +16,11 @@ def add_subcommands(subparsers) -> None:
     p = subparsers.add_parser("sample", help="write a grid of samples of a pretrained model or a work dir")
     p.add_argument("name_or_workdir", metavar="NAME_OR_WORKDIR",
                    help="a name from `zoo list`, or a training work dir / model folder")
-    p.add_argument("--num", type=int, default=64, help="number of samples (default 64)")
-    p.add_argument("--seed", type=int, default=0, help="seed of z (default 0)")
+    p.add_argument("--num", type=positive_int, default=64, help="number of samples (default 64)")
+    p.add_argument("--seed", type=non_negative_int, default=0, help="seed of z (default 0)")
     p.add_argument("--labels", type=parse_labels, help="class ids or names for conditional models: one (3 or sneaker), or N as 3,3,... / "
                         "sneaker,bag,...")
-    p.add_argument("--truncation", type=float, help=TRUNCATION_HELP)
+    p.add_argument("--truncation", type=non_negative_float, help=TRUNCATION_HELP)
     p.add_argument("--out", help="output file (default grid.png; video generators: grid.gif, or .mp4)")
     p.set_defaults(func=run_sample)
 
@@ -37,7 +39,7 @@ def add_subcommands(subparsers) -> None:
     p.add_argument("--recipe", required=True, help="the recipe file the run used")
     p.add_argument("--repo-id", required=True, help="ORG/NAME on the Hub it will be published to")
     p.add_argument("--license", default="apache-2.0")
-    p.add_argument("--num", type=int, help="generated images for FID/KID (default 10000); video: generated clips, "
+    p.add_argument("--num", type=positive_int, help="generated images for FID/KID (default 10000); video: generated clips, "
                                           "and real clips of each set (default 250)")
     p.add_argument("--reference", help="real reference split (default fmnist/test; video: the run's dataset's "
                                        "test split, mfmnist/test; emojione: rest_b with --train emojione/rest_a "
@@ -47,7 +49,7 @@ def add_subcommands(subparsers) -> None:
     p.add_argument("--train",
                    help="real split of the floor: as many of its images as the figure's real ones (default "
                         "fmnist/train; video: the run's dataset's train split, mfmnist/train)")
-    p.add_argument("--frame-step", type=int, metavar="K",
+    p.add_argument("--frame-step", type=positive_int, metavar="K",
                    help="video: per-frame FID/KID on frames 0, K, 2K, ... of every clip (default 5: frames 0, 5, "
                         "10, 15 of 16)")
     p.add_argument("--floor-reference", metavar="DATASET/SPLIT",
@@ -55,8 +57,8 @@ def add_subcommands(subparsers) -> None:
                         "one floor for every figure (e.g. emoji/test; default: the floor at each figure's n)")
     p.add_argument("--floor-train", metavar="DATASET/SPLIT",
                    help="the other side of --floor-reference (default --train)")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--batch-size", type=int, help="feature-network batch size")
+    p.add_argument("--seed", type=non_negative_int, default=0)
+    p.add_argument("--batch-size", type=positive_int, help="feature-network batch size")
     p.add_argument("--overwrite", action="store_true", help="replace an existing weights_manifest/<name>/")
     p.add_argument("--git-commit", help="commit the run was trained at (default: from train_state.json, else HEAD)")
     p.add_argument("--train-command", help="the command(s) that trained the run, for the model card (default: the "
@@ -64,7 +66,7 @@ def add_subcommands(subparsers) -> None:
     p.add_argument("--truncation-curve", type=parse_floats, default=(),
                    help="also FID at these truncation values, e.g. 0.25,0.5,0.75,1.0: thresholds T of the "
                         "truncated-normal z, or psi for a generator that truncates in w-space (StyleGAN2)")
-    p.add_argument("--curve-num", type=int, help="samples per truncation point (default --num)")
+    p.add_argument("--curve-num", type=positive_int, help="samples per truncation point (default --num)")
     p.set_defaults(func=run_release)
 
 
@@ -123,7 +125,7 @@ def run_list(args) -> None:
 
 def run_sample(args) -> None:
     from zoo.cli.support import resolve_generator
-    from zoo.images import VIDEO_SUFFIXES, save_image_grid, save_video_grid
+    from zoo.images import save_image_grid, save_video_grid
 
     generator = resolve_generator(args.name_or_workdir)
     labels = args.labels
@@ -134,17 +136,31 @@ def run_sample(args) -> None:
         ids = label_ids(labels if isinstance(labels, list) else [labels], dataset_of(args.name_or_workdir))
         labels = ids if isinstance(args.labels, list) else ids[0]
     args.labels = labels
-    truncation = "" if args.truncation is None else f", truncation {args.truncation:g}"
-    what = "clips" if getattr(generator, "output_kind", "image") == "video" else "images"
-    print(f"sampling {args.num} {what} from {args.name_or_workdir} (seed {args.seed}{truncation})", flush=True)
-    images = generator.sample(args.num, seed=args.seed, labels=args.labels, truncation=args.truncation)
-    video = images.ndim == 5
+    video = getattr(generator, "output_kind", "image") == "video"
     out = args.out or ("grid.gif" if video else "grid.png")
-    if video and not out.lower().endswith(VIDEO_SUFFIXES):
+    check_sample_arguments(generator, args.num, args.labels, args.truncation, out)
+    truncation = "" if args.truncation is None else f", truncation {args.truncation:g}"
+    print(f"sampling {args.num} {'clips' if video else 'images'} from {args.name_or_workdir} (seed {args.seed}"
+          f"{truncation})", flush=True)
+    images = generator.sample(args.num, seed=args.seed, labels=args.labels, truncation=args.truncation)
+    path = save_video_grid(images, out) if images.ndim == 5 else save_image_grid(images, out)
+    print(f"wrote {os.path.abspath(path)}")
+
+
+def check_sample_arguments(generator, num: int, labels, truncation, out: str) -> None:
+    """The checks `generator.sample(num, labels=labels, truncation=truncation)` and the grid writer would make,
+    made before `zoo sample` prints its progress line: labels fit the model (none for an unconditional one, ids
+    in range), the truncation is one the family takes (TGANv2: none; z-space: T > 0; psi in w-space), and
+    `out` is a video file for a video generator. A ValueError (usage error) names what was wrong."""
+    from zoo.images import VIDEO_SUFFIXES
+    from zoo.models.latents import check_labels
+
+    check_labels(labels, int(num), int(generator.num_classes))
+    if truncation is not None:
+        generator.latents(1, seed=0, truncation=truncation)  # refuses a truncation the family has not
+    if getattr(generator, "output_kind", "image") == "video" and not out.lower().endswith(VIDEO_SUFFIXES):
         raise ValueError(f"this generator makes videos (NTHWC): --out must end in "
                          f"{' or '.join(VIDEO_SUFFIXES)}, got {out!r}")
-    path = save_video_grid(images, out) if video else save_image_grid(images, out)
-    print(f"wrote {os.path.abspath(path)}")
 
 
 def run_publish(args) -> None:

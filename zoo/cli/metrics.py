@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import os
 
+from zoo.cli.arguments import non_negative_float, non_negative_int, positive_int
+
 METRICS = ("fid", "kid", "prdc")  # zoo.metrics.evaluate.METRICS (not imported here: it loads TensorFlow; tested equal)
 
 
@@ -22,15 +24,15 @@ def add_subcommands(subparsers) -> None:
     p.add_argument("--metric", default="fid", choices=METRICS,
                    help="fid, kid, or prdc: precision and recall (k=3), density and coverage (k=5) on the same "
                         "Inception features, each beside its real-vs-real value at the same n")
-    p.add_argument("--num", type=int, default=10000, help="generated (and real) images")
+    p.add_argument("--num", type=positive_int, default=10000, help="generated (and real) images")
     p.add_argument("--reference", default="fmnist/test", help="real data as <dataset>/<split>")
     p.add_argument("--train", metavar="DATASET/SPLIT",
                    help="prdc: the other real split of the real-vs-real values, --num of its images (default "
                         "<reference dataset>/train; emojione: --reference emojione/rest_b --train emojione/rest_a "
                         "--num 847)")
-    p.add_argument("--seed", type=int, default=0, help="sampling seed (z, labels, KID subsets, --train permutation)")
-    p.add_argument("--batch-size", type=int, help="images per Inception forward pass (default: fastest measured)")
-    p.add_argument("--truncation", type=float,
+    p.add_argument("--seed", type=non_negative_int, default=0, help="sampling seed (z, labels, KID subsets, --train permutation)")
+    p.add_argument("--batch-size", type=positive_int, help="images per Inception forward pass (default: fastest measured)")
+    p.add_argument("--truncation", type=non_negative_float,
                    help="the model's truncation (default none): z-space families draw z from a normal truncated "
                         "at +-T; StyleGAN2 takes psi in w-space")
     p.add_argument("--json", metavar="OUT", help="also write the result to this JSON file")
@@ -50,6 +52,8 @@ def run_eval(args):
         raise ValueError(f"--train is the real-vs-real side of --metric prdc; --metric {args.metric} measures "
                          f"against --reference only (its floor: zoo.metrics.real_floor, or zoo release)")
     generator = resolve_generator(args.name_or_workdir)
+    if args.truncation is not None:  # a truncation the family has not: refused before minutes of features
+        generator.latents(1, seed=0, truncation=args.truncation)
     if args.metric == "prdc":
         result = evaluate.evaluate_prdc(generator, num=args.num, reference=args.reference,
                                         train=args.train or default_train(args.reference), seed=args.seed,

@@ -11,12 +11,14 @@ import contextlib
 import os
 import sys
 
+from zoo.cli.arguments import positive_int
+
 
 def add_subcommands(subparsers) -> None:
     """Register `train` and `imp` on the `zoo` command's subparsers."""
     p = subparsers.add_parser("train", help="train a recipe (recipes/*.py)")
     _add_run_arguments(p, "run directory (default: runs/<recipe name>)")
-    p.add_argument("--steps", type=int, help="train up to this many generator steps (default: the recipe's)")
+    p.add_argument("--steps", type=positive_int, help="train up to this many generator steps (default: the recipe's)")
     p.add_argument("--resume", action="store_true", help="continue the work dir's latest checkpoint")
     p.add_argument("--init-from", help="start from a published model's weights (fine-tuning)")
     p.set_defaults(func=run_train)
@@ -24,7 +26,7 @@ def add_subcommands(subparsers) -> None:
     p = subparsers.add_parser("imp", help="lottery tickets: train, prune 20%% of G's and D's remaining weights by "
                                           "global magnitude, rewind, repeat (the recipe's prune_* fields)")
     _add_run_arguments(p, "IMP directory, one round_<k>/ work dir per round (default: runs/<name>.imp)")
-    p.add_argument("--rounds", type=int, help="pruning rounds (default: the recipe's prune_rounds)")
+    p.add_argument("--rounds", type=positive_int, help="pruning rounds (default: the recipe's prune_rounds)")
     p.set_defaults(func=run_imp)
 
 
@@ -33,7 +35,7 @@ def _add_run_arguments(p, workdir_help):
     p.add_argument("recipe", help="path of a recipe file defining RECIPE")
     p.add_argument("--workdir", help=workdir_help)
     p.add_argument("--strategy", default="default", choices=("default", "mirrored", "multiworker"))
-    p.add_argument("--devices", type=int, default=2, help="logical CPU devices for --strategy mirrored without GPU")
+    p.add_argument("--devices", type=positive_int, default=2, help="logical CPU devices for --strategy mirrored without GPU")
     p.add_argument("--smoke", action="store_true", help="the recipe's tiny smoke() variant")
 
 

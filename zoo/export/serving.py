@@ -6,20 +6,27 @@ The signatures follow the published model's own `sample` (`zoo.models.base.GANGe
 its labels (`num_classes`), its truncation (`truncates_in_call`, `latents_tf`) and its `output_kind`. Every
 input is typed and shaped: a wrong dtype or shape is refused at call time.
 
-- `serving_default(z float32[N, latent_dim] [, labels int32[N]] [, truncation float32[]])`
-  -> `{"images": uint8[N, H, W, C]}` (`output_kind` "video": `[N, T, H, W, C]`).
-  `labels` only for class-conditional generators (`num_classes > 0`); `truncation` only for families that
-  truncate inside `call` (e.g. psi in w-space). z-space truncation (BigGAN) is the client's choice of z.
-- `sample(seed int64[], num int32[] [, labels int32[num]] [, truncation float32[]])` -> `{"images": ...}`:
-  z is the model's `latents_tf(num, seed)` (by default TensorFlow's stateless RNG,
+- `serving_default(z float32[N, latent_dim] [, labels int32[N]])` -> `{"images": uint8[N, H, W, C]}`
+  (`output_kind` "video": `[N, T, H, W, C]`): no truncation (psi = 1 for StyleGAN2), so a client sends z (and
+  labels) only. `labels` only for class-conditional generators (`num_classes > 0`).
+- `serving_truncated(z float32[N, latent_dim] [, labels int32[N]], truncation float32[])` (families that
+  truncate inside `call`, `truncates_in_call`: e.g. StyleGAN2's psi in w-space): the same with the truncation
+  applied by the network. A z-space family has none: there the truncation is the client's choice of z (or
+  `sample_truncated` draws it on the server).
+- `sample(seed int64[], num int32[] [, labels int32[num]])` -> `{"images": ...}`: no truncation; z is the model's
+  `latents_tf(num, seed)` (by default TensorFlow's stateless RNG,
   `tf.random.stateless_normal([num, latent_dim], seed=[seed, 0])`), so the same seed gives the same images on
   every call and server, but NOT the images of `g.sample(num, seed)`, whose z comes from NumPy.
-- `sample_truncated(seed int64[], num int32[] [, labels int32[num]], truncation float32[])` (z-space families,
-  i.e. `truncates_in_call` False): the truncation trick on the server, z = `latents_tf(num, seed,
+- `sample_truncated(seed int64[], num int32[] [, labels int32[num]], truncation float32[])` (every family with a
+  truncation): z-space families (`truncates_in_call` False) truncate on the server, z = `latents_tf(num, seed,
   truncation)`: by default z drawn as in `sample`, then every |z| > truncation redrawn (stateless, seed
-  folded with the round) until all lie in [-truncation, truncation] (Brock et al. 2019, Sec. 3.1);
-  truncation must be > 0. Not exported for a family without truncation, whose `latents` refuses one (TGANv2:
-  z ~ U(-1, 1); its `sample` and `serving_default` are the whole interface).
+  folded with the round) until all lie in [-truncation, truncation] (Brock et al. 2019, Sec. 3.1); a family
+  that truncates in `call` draws z as `sample` does and passes `truncation` (psi) to the network.
+  truncation must be > 0 for z-space families (a threshold); psi goes to the network as it is. Not exported for a family without
+  truncation, whose `latents` refuses one (TGANv2: z ~ U(-1, 1); its `sample` and `serving_default` are the
+  whole interface).
+
+`signature_names(path)` reads the names back from a written export (`zoo export` prints them).
 
 A video generator (`output_kind` "video", e.g. TGANv2) gives clips uint8 `[N, T, H, W, C]` in every signature,
 with the z of its own `latents_tf` in the seed-driven ones (U(-1, 1) for TGANv2).
@@ -54,7 +61,7 @@ def truncates_latents(generator) -> bool:
 
 
 class ServingModule(tf.Module):
-    """A `tf.Module` holding a generator's variables and its two serving functions.
+    """A `tf.Module` holding a generator's variables and its serving functions (see the module docstring).
 
     Args:
         generator: a built `zoo.models.base.GANGenerator`; its `latents_tf`, `truncates_in_call`,
@@ -64,6 +71,8 @@ class ServingModule(tf.Module):
         >>> module = ServingModule(g)
         >>> module.serving_default(tf.zeros([2, g.latent_dim]))["images"].dtype
         tf.uint8
+        >>> sorted(module.signatures())
+        ['sample', 'sample_truncated', 'serving_default']
     """
 
     def __init__(self, generator):
@@ -76,22 +85,31 @@ class ServingModule(tf.Module):
         self.latent_dim = int(generator.latent_dim)
         self.num_classes = int(generator.num_classes)
         self.output_rank = {"image": 4, "video": 5}[generator.output_kind]
-        self.truncation = bool(generator.truncates_in_call)
-        self.serving_default = tf.function(self._serving_fn(), input_signature=self._specs(z=True), autograph=False)
-        self.sample = tf.function(self._sample_fn(), input_signature=self._specs(z=False), autograph=False)
-        if not self.truncation and truncates_latents(generator):
-            specs = self._specs(z=False) + [tf.TensorSpec([], tf.float32, name="truncation")]
-            self.sample_truncated = tf.function(self._sample_truncated_fn(), input_signature=specs,
-                                                autograph=False)
+        self.in_call = bool(generator.truncates_in_call)  # truncation (psi) is an argument of the network's call
+        self.serving_default = self._function(self._serving_fn(truncated=False), z=True, truncated=False)
+        self.sample = self._function(self._sample_fn(truncated=False), z=False, truncated=False)
+        if self.in_call:
+            self.serving_truncated = self._function(self._serving_fn(truncated=True), z=True, truncated=True)
+        if self.in_call or truncates_latents(generator):
+            self.sample_truncated = self._function(self._sample_fn(truncated=True), z=False, truncated=True)
 
-    def _specs(self, z: bool) -> list:
+    def signatures(self) -> dict:
+        """{signature name: concrete function} of every signature this module serves."""
+        names = ("serving_default", "serving_truncated", "sample", "sample_truncated")
+        return {name: getattr(self, name).get_concrete_function() for name in names if hasattr(self, name)}
+
+    def _function(self, fn, z: bool, truncated: bool):
+        return tf.function(_typed(fn, self._specs(z, truncated)), input_signature=self._specs(z, truncated),
+                           autograph=False)
+
+    def _specs(self, z: bool, truncated: bool) -> list:
         if z:
             specs = [tf.TensorSpec([None, self.latent_dim], tf.float32, name="z")]
         else:
             specs = [tf.TensorSpec([], tf.int64, name="seed"), tf.TensorSpec([], tf.int32, name="num")]
         if self.num_classes:
             specs.append(tf.TensorSpec([None], tf.int32, name="labels"))
-        if self.truncation:
+        if truncated:
             specs.append(tf.TensorSpec([], tf.float32, name="truncation"))
         return specs
 
@@ -116,34 +134,33 @@ class ServingModule(tf.Module):
         with tf.control_dependencies(checks):
             return tf.identity(labels)
 
-    def _split(self, extra):
+    def _split(self, extra, truncated: bool):
+        """(labels or None, truncation or None) of the inputs after z / (seed, num)."""
         labels = extra[0] if self.num_classes else None
-        truncation = extra[-1] if self.truncation else None
+        truncation = extra[-1] if truncated else None
         return labels, truncation
 
-    def _serving_fn(self):
-        def serving_default(z, *extra):
-            return self._generate(z, *self._split(extra))
-        return _typed(serving_default, self._specs(z=True))
+    def _serving_fn(self, truncated: bool):
+        def serving(z, *extra):
+            return self._generate(z, *self._split(extra, truncated))
+        serving.__name__ = "serving_truncated" if truncated else "serving_default"
+        return serving
 
-    def _sample_fn(self):
+    def _sample_fn(self, truncated: bool):
         def sample(seed, num, *extra):
-            check = tf.debugging.assert_positive(num, message="num must be >= 1")
-            with tf.control_dependencies([check]):
-                num = tf.identity(num)
-            return self._generate(self._latents(num, seed), *self._split(extra))
-        return _typed(sample, self._specs(z=False))
-
-    def _sample_truncated_fn(self):
-        def sample_truncated(seed, num, *extra):
-            truncation = extra[-1]
-            checks = [tf.debugging.assert_positive(num, message="num must be >= 1"),
-                      tf.debugging.assert_positive(truncation, message="truncation must be > 0")]
+            labels, truncation = self._split(extra, truncated)
+            checks = [tf.debugging.assert_positive(num, message="num must be >= 1")]
+            if truncated and not self.in_call:
+                checks.append(tf.debugging.assert_positive(truncation, message="truncation must be > 0"))
             with tf.control_dependencies(checks):
-                num, truncation = tf.identity(num), tf.identity(truncation)
-            labels = extra[0] if self.num_classes else None
-            return self._generate(self._latents(num, seed, truncation), labels)
-        return _typed(sample_truncated, self._specs(z=False) + [tf.TensorSpec([], tf.float32, name="truncation")])
+                num = tf.identity(num)
+                truncation = None if truncation is None else tf.identity(truncation)
+            if self.in_call:  # plain z; the network truncates (psi)
+                return self._generate(self._latents(num, seed), labels, truncation)
+            z = self._latents(num, seed) if truncation is None else self._latents(num, seed, truncation)
+            return self._generate(z, labels)
+        sample.__name__ = "sample_truncated" if truncated else "sample"
+        return sample
 
 
 def _typed(fn, specs):
@@ -189,10 +206,7 @@ def export_serving(generator, directory: str, version: int = 1, overwrite: bool 
     if not getattr(generator, "built", False) or not generator.variables:
         raise ValueError(f"{type(generator).__name__} is not built; call generator.build_for_inputs() first")
     module = ServingModule(generator)
-    signatures = {"serving_default": module.serving_default.get_concrete_function(),
-                  "sample": module.sample.get_concrete_function()}
-    if hasattr(module, "sample_truncated"):
-        signatures["sample_truncated"] = module.sample_truncated.get_concrete_function()
+    signatures = module.signatures()
     os.makedirs(directory, exist_ok=True)
     tmp = tempfile.mkdtemp(prefix=f".tmp-{version}-", dir=directory)
     try:
@@ -204,3 +218,15 @@ def export_serving(generator, directory: str, version: int = 1, overwrite: bool 
         if os.path.exists(tmp):
             shutil.rmtree(tmp)
     return target
+
+
+def signature_names(path: str) -> list[str]:
+    """Sorted names of the signatures of the SavedModel at `path` (a version folder `<dir>/<version>`), read
+    from its saved_model.pb (no variables are loaded)."""
+    from tensorflow.core.protobuf import saved_model_pb2
+
+    saved = saved_model_pb2.SavedModel()
+    with open(os.path.join(path, "saved_model.pb"), "rb") as f:
+        saved.ParseFromString(f.read())
+    # every SavedModel also holds TF's internal "__saved_model_init_op" entry: not a signature a client calls
+    return sorted({name for meta in saved.meta_graphs for name in meta.signature_def if not name.startswith("__")})
