@@ -94,8 +94,10 @@ def test_release_flags_of_the_few_shot_protocol():
 
 def test_list(weights_root, capsys):
     assert main(["list"]) == 0
-    out = capsys.readouterr().out
-    assert out.startswith(NAME + "\tfmnist\t32x32\tfid 250.00 (n=500)")
+    header, line = capsys.readouterr().out.splitlines()
+    assert header.split()[:2] == ["name", "family"]
+    assert line.split()[:4] == [NAME, "sngan", "32x32", "unconditional"]
+    assert line.endswith("fid 250.00 (n=500, floor 36.60)")
 
 
 def test_sample_by_name_writes_the_grid(weights_root, tmp_path, expected_samples):

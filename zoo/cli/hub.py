@@ -1,4 +1,4 @@
-"""`zoo list | sample | publish | release`: the model subcommands (`add_subcommands(subparsers)`)."""
+"""`zoo list | info | sample | publish | release`: the model subcommands (`add_subcommands(subparsers)`)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,15 @@ from zoo.cli.arguments import non_negative_float, non_negative_int, positive_int
 
 
 def add_subcommands(subparsers) -> None:
-    """Register `list`, `sample` and `publish` on an argparse sub-parser collection."""
-    p = subparsers.add_parser("list", help="list the pretrained generators")
+    """Register `list`, `info`, `sample`, `publish` and `release` on an argparse sub-parser collection."""
+    p = subparsers.add_parser("list", help="list the pretrained generators: one line each with family, resolution, "
+                                           "conditioning, parameters and the headline metric with its n and floor")
     p.set_defaults(func=run_list)
+
+    p = subparsers.add_parser("info", help="a pretrained model's card in brief: family, preset, dataset, recipe, "
+                                           "wall clock, every metric with n and floor, revision, sha256")
+    p.add_argument("name", metavar="NAME", help="a name from `zoo list`")
+    p.set_defaults(func=run_info)
 
     p = subparsers.add_parser("sample", help="write a grid of samples of a pretrained model or a work dir")
     p.add_argument("name_or_workdir", metavar="NAME_OR_WORKDIR",
@@ -112,15 +118,29 @@ def run_list(args) -> None:
     import sys
 
     from zoo.hub.registry import registry, weights_dir
+    from zoo.hub.summary import format_table, list_row
 
     entries = registry()
     if not entries:
         print(f"no pretrained models in {weights_dir()}", file=sys.stderr)
-    for name, entry in entries.items():
-        m = entry.manifest
-        res = "x".join(str(r) for r in m["resolution"])
-        metrics = ", ".join(f"{x['name']} {x['value']:.2f} (n={x['num_fake']})" for x in m["metrics"])
-        print(f"{name}\t{m['dataset']['name']}\t{res}\t{metrics or '-'}")
+        return
+    print("\n".join(format_table([list_row(entry.manifest) for entry in entries.values()])))
+
+
+def run_info(args) -> None:
+    from zoo.cli.support import registry_entry
+    from zoo.hub.summary import generator_config, info_lines, preset_text, recorded_preset
+
+    manifest = registry_entry(args.name).manifest
+    presets = None
+    if recorded_preset(manifest) is None:  # an older release: match its config against the family's presets
+        from zoo.models import get_family
+
+        try:
+            presets = get_family(generator_config(manifest)[0]).PRESETS
+        except KeyError:  # a family this zoo version does not know
+            presets = None
+    print("\n".join(info_lines(manifest, preset_text(manifest, presets))))
 
 
 def run_sample(args) -> None:

@@ -34,6 +34,9 @@ Decisions the design left open, written down here:
   every clip, the floor's too). `frame_fid` (one per frame position, which `frame` names, 0-based; n = clips,
   one frame each) is the FID of one frame position, so that later frames can be compared with the first. Any
   metric may say how long it took (`seconds`) and on what (`hardware`).
+- Every metric carries `truncation`: null for untruncated samples, else the value its samples were drawn at
+  (the FID-vs-truncation curve of `zoo release --truncation-curve`, one entry per point), read in the
+  manifest's `truncation_space`; `zoo.hub.summary.metric_label` names such an entry `fid@T=0.5` / `fid@psi=0.7`.
 - `truncation_space` (optional; absent means "z") says what a metric's `truncation` and `g.sample(...,
   truncation=t)` mean: "z" (z from a normal truncated at +-t, the truncation trick), "w" (psi in w-space:
   w_avg + psi (w - w_avg), StyleGAN2), "call" (another truncation inside the generator's `call`) or "none"
