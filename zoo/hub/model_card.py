@@ -1,13 +1,7 @@
 """The Hub model card (README.md) of a published generator, written from its manifest alone.
 
-Pure text functions: `make_model_card(manifest)` -> str. The YAML front matter is rendered by
-`huggingface_hub.ModelCardData`, so its keys are the ones the Hub reads.
-
-`pipeline_tag`: the Hub accepts only tasks from its fixed list, which has no class-conditional image task and
-no unconditional video task. Unconditional image generators get `unconditional-image-generation`;
-class-conditional ones get the same task plus the tag `class-conditional`; video generators get
-`unconditional-image-generation` plus the tag `video-generation`, so that every card passes the Hub's metadata
-check and is found under the nearest task.
+Pure text functions: `make_model_card(manifest)` -> str. It starts with the Hugging Face YAML metadata
+(`zoo.hub.card_metadata`: library, pipeline tag, tags, datasets, license and a model-index of every metric).
 """
 
 from __future__ import annotations
@@ -15,11 +9,10 @@ from __future__ import annotations
 import os
 
 from zoo.hub import style_mixing
-from zoo.hub.manifest import K_METRICS, parse_name
+from zoo.hub.card_metadata import card_metadata, front_matter  # noqa: F401  (card_metadata re-exported)
+from zoo.hub.manifest import K_METRICS
 from zoo.models.parts import DISCRIMINATOR, GENERATOR, MASKS_FILE, PARTS, part_files, part_subdir
 
-LIBRARY_TAGS = ["zoo", "gan", "tensorflow", "keras"]
-PIPELINE_TAG = "unconditional-image-generation"
 SAMPLES_NUM, SAMPLES_SEED = 64, 0  # the grid of zoo.hub.publish.write_samples
 SAMPLES_CAPTION = (f"{SAMPLES_NUM} samples, seed {SAMPLES_SEED}: "
                    f"`zoo sample {{name}} --num {SAMPLES_NUM} --seed {SAMPLES_SEED}{{out}}`")
@@ -29,23 +22,6 @@ SAMPLES_FILES = ("samples.png", "samples.gif")  # zoo.hub.publish.write_samples:
 def is_video(manifest: dict) -> bool:
     """A video generator's manifest: resolution [T, H, W]."""
     return len(manifest["resolution"]) == 3
-
-
-def card_metadata(manifest: dict) -> dict:
-    """The YAML metadata of the card: library_name, license, tags, datasets, pipeline_tag."""
-    tags = [*LIBRARY_TAGS, parse_name(manifest["name"])["arch"]]
-    if manifest["config"].get("num_classes"):
-        tags.append("class-conditional")
-    if is_video(manifest):
-        tags.append("video-generation")
-    return {"library_name": "keras", "license": manifest["license"].lower(), "tags": tags,
-            "datasets": [manifest["dataset"]["name"]], "pipeline_tag": PIPELINE_TAG}
-
-
-def front_matter(manifest: dict) -> str:
-    from huggingface_hub import ModelCardData
-
-    return "---\n" + ModelCardData(**card_metadata(manifest)).to_yaml() + "\n---\n"
 
 
 def _fmt(value) -> str:
@@ -405,3 +381,21 @@ def write_model_card(folder: str, manifest: dict, samples_png: str | None = "sam
     with open(path, "w") as f:
         f.write(make_model_card(manifest, samples_png, classes_png, mixing or None))
     return path
+
+
+def main(argv=None) -> int:
+    """`python -m zoo.hub.model_card FOLDER...`: rewrite each published folder's README.md from its manifest
+    (after a change of the card's layout or metadata; the card is documentation, not hashed with the weights)."""
+    import argparse
+
+    from zoo.hub.registry import read_manifest
+
+    parser = argparse.ArgumentParser(prog="python -m zoo.hub.model_card", description=main.__doc__.split("\n")[0])
+    parser.add_argument("folders", nargs="+", help="published model folders (weights_manifest/<name>)")
+    for folder in parser.parse_args(argv).folders:
+        print(write_model_card(folder, read_manifest(folder)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
