@@ -86,6 +86,23 @@ def test_ablation_recipes_derive_from_their_bases():
     assert smoke.differences(base_smoke) == ["name", "techniques.diffaugment"]
 
 
+def test_a_variant_of_another_family_gets_its_own_tiny_networks():
+    """A derived recipe that changes the model (the SAGAN code-GAN pilot of an SNGAN base) smokes with its own
+    family's tiny overrides, not its base's (SNGAN's `num_blocks` means nothing to SAGAN); the base's other smoke
+    changes (the stage-2 smoke trains on the test split) stay."""
+    from zoo.models import build_from_preset, smoke_overrides
+
+    smoke = load_recipe(os.path.join(REPO, "recipes", "pilots", "latent2s_emoji64_l3.py"), smoke=True)
+    assert (smoke.model.family, smoke.run.steps, smoke.data.split) == ("sagan", 4, "test")
+    assert "num_blocks" not in smoke.model.generator_overrides
+    tiny = smoke_overrides("sagan", 16)
+    assert tiny["generator"].items() <= smoke.model.generator_overrides.items()
+    assert tiny["discriminator"].items() <= smoke.model.discriminator_overrides.items()
+    g, d = build_from_preset("sagan", smoke.model.preset, generator=smoke.model.generator_overrides,
+                             discriminator=smoke.model.discriminator_overrides)
+    assert g.image_shape == (16, 16, 4)
+
+
 # The ticket + DiffAugment + AdvAug recipe is the longest smoke run of all (about 45 s for 2 steps on 2 cores);
 # the fast suite already trains the same smoke recipe under the same strategy for 20 steps and checks its weights
 # bit for bit (tests/training/test_smoke_weights.py), so here it runs with `make test-slow` only.

@@ -512,7 +512,9 @@ def _caller_file() -> str | None:
 def derived_smoke(module, recipe: TrainRecipe) -> TrainRecipe:
     """The smoke variant of a recipe file without its own `smoke()`: its base's smoke with the variant's
     changes (the fields where RECIPE differs from the base, except those the base's smoke itself sets);
-    `recipe.smoke()` for a recipe with no base."""
+    `recipe.smoke()` for a recipe with no base. A variant that changes the model (family, preset or
+    overrides) gets its own model's tiny networks (`recipe.smoke().model`): the base's tiny overrides belong
+    to the base's family."""
     bases = getattr(module, "BASES", [])
     if not bases:
         return recipe.smoke()
@@ -521,8 +523,13 @@ def derived_smoke(module, recipe: TrainRecipe) -> TrainRecipe:
     smoke_set = set(base_smoke.differences(base_recipe))
     changes = {}
     mine = recipe.flat()
-    for key in recipe.differences(base_recipe):
-        if key in smoke_set or key not in mine:
+    differences = recipe.differences(base_recipe)
+    if any(key.partition(".")[0] == "model" for key in differences):
+        tiny = recipe.smoke().model
+        changes.update(family=tiny.family, preset=tiny.preset, generator_overrides=tiny.generator_overrides,
+                       discriminator_overrides=tiny.discriminator_overrides)
+    for key in differences:
+        if key in smoke_set or key not in mine or key.partition(".")[0] == "model":
             continue
         section, _, name = key.partition(".")
         if key in ("name", "objective"):
