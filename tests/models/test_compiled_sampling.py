@@ -1,9 +1,11 @@
 """Compiled `GANGenerator.sample` (`zoo.models.compiled_sampling`), for every family (the video generator and
 the two-stage composite included) and every shipped model:
 
-- one trace per (samples per pass, conditioning, truncation mode), none when only the seed or psi changes;
+- one trace per (samples per pass, conditioning, truncation mode, standing statistics), none when only the seed or
+  psi changes;
 - the same pixels as before sampling was compiled: the eager `to_uint8(g(z))` of each pass of `batch_size`
-  samples, with z = `g.latents(num, seed)`; the shipped models' samples also fall on their golden slices.
+  samples, with z = `g.latents(num, seed)` (under a truncation, with the batch-norm standing statistics of
+  `zoo.models.standing_stats`); the shipped models' samples also fall on their golden slices.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from zoo.models.biggan import BigGANGenerator
 from zoo.models.compiled_sampling import exact_float_graphs, sampling_functions
 from zoo.models.latent2s import CodeAutoencoder, LatentCodeGenerator
 from zoo.models.sngan import SNGANGenerator
+from zoo.models.standing_stats import standing_statistics
 from zoo.models.stylegan2 import StyleGAN2Generator, smoke_overrides
 from zoo.models.tganv2 import TGANv2Generator
 
@@ -52,12 +55,14 @@ TINY = {
 
 
 def eager_sample(g, num, seed=0, labels=None, truncation=None, batch_size=64):
-    """`sample` as it was before it was compiled: eager passes of `batch_size`, then `to_uint8`."""
+    """`sample` as it was before it was compiled: eager passes of `batch_size`, then `to_uint8` (under a
+    truncation, with the standing statistics of that truncation)."""
     z = g.latents(num, seed=seed, truncation=truncation)
     kwargs = {"truncation": truncation} if truncation is not None and g.truncates_in_call else {}
-    return to_uint8(np.concatenate([np.asarray(g(z[i:i + batch_size], training=False, **kwargs,
-                                                 labels=None if labels is None else labels[i:i + batch_size]))
-                                    for i in range(0, num, batch_size)]))
+    with g.using_standing_stats(truncation):
+        return to_uint8(np.concatenate([np.asarray(g(z[i:i + batch_size], training=False, **kwargs,
+                                                     labels=None if labels is None else labels[i:i + batch_size]))
+                                        for i in range(0, num, batch_size)]))
 
 
 @pytest.mark.parametrize("family", sorted(TINY))
@@ -78,7 +83,9 @@ def test_sample_is_the_eager_sample_and_traces_once_per_key(family):
         np.testing.assert_array_equal(other, eager_sample(g, num, 0, labels, 0.5, batch))
         assert not np.array_equal(other, g.sample(num, seed=0, labels=labels, truncation=0.7, batch_size=batch))
     conditional = labels is not None
-    assert sampling_functions(g).tracing_counts() == {(10, conditional, psi): 1, (3, conditional, psi): 1}
+    standing = len(standing_statistics(g).variables) if truncation is not None else 0  # BN families, truncated
+    assert sampling_functions(g).tracing_counts() == {(10, conditional, psi, standing): 1,
+                                                      (3, conditional, psi, standing): 1}
 
 
 def test_untruncated_and_truncated_psi_are_two_keys():
@@ -87,7 +94,7 @@ def test_untruncated_and_truncated_psi_are_two_keys():
     g.sample(3, seed=1, truncation=0.5)
     g.sample(3, seed=2, truncation=0.8)
     g.sample(3, seed=3)
-    assert sampling_functions(g).tracing_counts() == {(3, False, False): 1, (3, False, True): 1}
+    assert sampling_functions(g).tracing_counts() == {(3, False, False, 0): 1, (3, False, True, 0): 1}
 
 
 def test_a_copied_or_saved_generator_samples_like_the_original(tmp_path):

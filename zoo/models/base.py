@@ -15,6 +15,8 @@ import numpy as np
 
 from zoo.models.compiled_sampling import sampling_functions
 from zoo.models.latents import check_label_values, check_labels, sample_latents
+from zoo.models.pretrained_loader import load_preset
+from zoo.models.standing_stats import BATCH_SIZE, NUM_DRAWS, SEED, standing_statistics
 from zoo.models.tf_latents import stateless_latents
 
 OUTPUT_KINDS = ("image", "video")
@@ -32,7 +34,9 @@ class GANGenerator(keras.Model):
     - truncation: by default the BigGAN truncation trick in z-space, `latents(num, seed, truncation)` (NumPy,
       used by `sample`) and `latents_tf(num, seed, truncation)` (TF ops, used by the export's seed-driven
       signatures). A family that truncates elsewhere (StyleGAN2: psi in w-space) takes `truncation` as an
-      argument of `call` (then `truncates_in_call` is True and plain z is drawn) or overrides both methods.
+      argument of `call` (then `truncates_in_call` is True and plain z is drawn) or overrides both methods;
+    - batch norm under truncation: a generator with batch norm samples a truncation T with the standing
+      statistics of T (`standing_stats`, `zoo.models.standing_stats`), not its running statistics.
 
     Args:
         latent_dim: size of z.
@@ -127,6 +131,20 @@ class GANGenerator(keras.Model):
         """Images from the first layer's output h and the `context` returned by `stem`."""
         raise NotImplementedError(f"{type(self).__name__} does not split into stem / render (needed by AdvAug)")
 
+    @classmethod
+    def from_preset(cls, preset: str):
+        """A pretrained generator, keras-hub's way: `preset` is a published name ("sngan-fmnist-32"),
+        "hf://org/name[@revision]" or a published folder; every file is checked against its manifest's sha256
+        (a name loads through `zoo.load`). A preset of another family is refused with an error naming both
+        (`SNGANGenerator.from_preset("biggan-fmnist-32")`); on the base class (`zoo.models.Generator`) any family
+        loads. Resolved by the hub layer (`zoo.hub.presets`, through `zoo.models.pretrained_loader`).
+
+        Example:
+            >>> g = zoo.models.Generator.from_preset("sngan-fmnist-32")
+            >>> g = BigGANGenerator.from_preset("hf://zoo-gan/biggan-fmnist-32")
+        """
+        return load_preset(cls, preset)
+
     def build_for_inputs(self):
         """Create all variables by one call on a dummy batch (so weights can be loaded)."""
         z = np.zeros((1, self.latent_dim), np.float32)
@@ -145,8 +163,29 @@ class GANGenerator(keras.Model):
             out.append(np.asarray(self(z[i:i + batch_size], labels=lab, training=False, **call_kwargs)))
         return np.concatenate(out, axis=0)
 
+    def standing_stats(self, truncation: float, num_draws: int = NUM_DRAWS, batch_size: int = BATCH_SIZE,
+                       seed: int = SEED) -> list:
+        """The batch-norm standing statistics of truncation T (Brock et al. 2019, Sec. 3.1; BigGAN-PyTorch
+        `utils.accumulate_standing_stats`): per BN layer the mean and variance of its batch statistics over
+        `num_draws` training-mode passes of `batch_size` samples of truncated z (seed `seed`), one float32 array
+        per `standing_statistics(self).variables` entry. Cached per T on this generator (computed on first use;
+        recomputed when called with other settings, which then serve `sample` too); [] without batch norm.
+        See `zoo.models.standing_stats`."""
+        return standing_statistics(self).compute(truncation, num_draws=num_draws, batch_size=batch_size, seed=seed)
+
+    def using_standing_stats(self, truncation: float | None):
+        """A context in which calls of this generator (e.g. `generate`) normalise with the standing statistics of
+        `truncation` (the cached ones, else computed with the defaults); a no-op for None or without batch norm.
+
+        Example:
+            >>> with g.using_standing_stats(0.25):
+            ...     x = g.generate(g.latents(16, seed=0, truncation=0.25), labels)   # what g.sample gives
+        """
+        stats = standing_statistics(self)
+        return stats.scope(stats.get(truncation) if truncation is not None and stats else None)
+
     def sample(self, num: int, seed: int = 0, labels=None, truncation: float | None = None,
-               batch_size: int = 64) -> np.ndarray:
+               batch_size: int = 64, standing_stats: bool = True) -> np.ndarray:
         """`num` uint8 images (NHWC; video NTHWC) from seed `seed`; same seed -> same images.
 
         z comes from NumPy (`latents`); each pass runs compiled (`zoo.models.compiled_sampling`: one trace per
@@ -160,6 +199,10 @@ class GANGenerator(keras.Model):
             truncation: the family's truncation (default: z from a normal truncated at +-truncation, the
                 truncation trick; see `latents`); None = no truncation.
             batch_size: how many samples per forward pass.
+            standing_stats: with a truncation, normalise batch norm by the standing statistics of that
+                truncation (`standing_stats`; computed on its first use, cached), as BigGAN samples; False:
+                by the running statistics of training (near-black images at small T). No effect without
+                truncation or batch norm.
         """
         labels = check_labels(labels, int(num), self.num_classes)
         z = self.latents(num, seed=seed, truncation=truncation)
@@ -168,8 +211,11 @@ class GANGenerator(keras.Model):
         if int(batch_size) < 1:
             raise ValueError(f"batch_size must be >= 1, got {batch_size}")
         functions, batch_size = sampling_functions(self), int(batch_size)
+        stats = standing_statistics(self)
+        standing = (stats.variables, stats.get(truncation)) if standing_stats and truncation is not None and stats \
+            else None
         return np.concatenate([functions.images(z[i:i + batch_size],
-                                                None if labels is None else labels[i:i + batch_size], psi)
+                                                None if labels is None else labels[i:i + batch_size], psi, standing)
                                for i in range(0, len(z), batch_size)], axis=0)
 
 

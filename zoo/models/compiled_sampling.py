@@ -1,8 +1,10 @@
 """Compiled sampling: the forward passes of `GANGenerator.sample` as cached `tf.function`s.
 
 `sampling_functions(g)` is one `SamplingFunctions` per generator: one `tf.function` per (samples in the pass,
-labels given, truncation given), traced once; the seed only changes z, and psi (the truncation of families
-that truncate inside `call`) is a graph input, so neither retraces. What makes a pass faster than a plain
+labels given, truncation given, standing statistics given), traced once; the seed only changes z, and psi (the
+truncation of families that truncate inside `call`) and the batch-norm standing statistics of a truncation
+(`zoo.models.standing_stats`, read through a `keras.StatelessScope` instead of the running statistics) are
+graph inputs, so neither the seed nor the truncation retraces. What makes a pass faster than a plain
 `tf.function(lambda z: g(z, training=False))` of the same batch while giving the same images bit for bit:
 
 - the pass is split into `PARALLEL_CHUNKS` (or more) independent chunks in one graph, which the executor
@@ -25,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import copy
 
+import keras
 import numpy as np
 import tensorflow as tf
 from tensorflow.core.protobuf import config_pb2, rewriter_config_pb2
@@ -94,31 +97,38 @@ class SamplingFunctions:
         self.generator = generator
         self.functions = {}
 
-    def images(self, z, labels=None, truncation=None) -> np.ndarray:
+    def images(self, z, labels=None, truncation=None, standing=None) -> np.ndarray:
         """uint8 images (NHWC; video NTHWC) of one pass, bit-identical to the eager
         `to_uint8(generator(z, labels, truncation=truncation))` (`truncation` only for families that
-        truncate inside `call`)."""
+        truncate inside `call`); `standing`: (variables, values), batch-norm statistics read instead of the
+        running ones (`zoo.models.standing_stats.StandingStatistics`: its `variables` and a `get(T)`),
+        bit-identical to the eager call inside its `scope(values)`."""
         args = [np.asarray(z, np.float32)]
         if labels is not None:
             args.append(np.asarray(labels, np.int32))
         if truncation is not None:
             args.append(np.float32(truncation))
-        fn = self.function(len(args[0]), labels is not None, truncation is not None)
+        variables = list(standing[0]) if standing else []
+        args += [np.asarray(v, np.float32) for v in (standing[1] if variables else [])]
+        fn = self.function(len(args[0]), labels is not None, truncation is not None, variables)
         with exact_float_graphs():
             return fn(*args).numpy()
 
-    def function(self, num: int, conditional: bool, truncated: bool):
-        """The `tf.function` of a pass of `num` samples (compiled on first use)."""
-        key = (int(num), bool(conditional), bool(truncated))
+    def function(self, num: int, conditional: bool, truncated: bool, standing_variables=()):
+        """The `tf.function` of a pass of `num` samples (compiled on first use); `standing_variables`: the
+        variables whose values are inputs of the function (after z, labels, truncation), read in their place
+        (the key counts them: a generator's batch-norm statistics are always the same variables)."""
+        key = (int(num), bool(conditional), bool(truncated), len(standing_variables))
         if key not in self.functions:
-            self.functions[key] = self._compile(*key)
+            self.functions[key] = self._compile(*key[:3], list(standing_variables))
         return self.functions[key]
 
     def tracing_counts(self) -> dict:
-        """{(samples, conditional, truncated): times its function was traced} (1 each once called)."""
+        """{(samples, conditional, truncated, standing statistics): times its function was
+        traced} (1 each once called)."""
         return {key: fn.experimental_get_tracing_count() for key, fn in self.functions.items()}
 
-    def _compile(self, num: int, conditional: bool, truncated: bool):
+    def _compile(self, num: int, conditional: bool, truncated: bool, standing_variables: list):
         generator = self.generator
         chunk = chunk_rows(num, generator.sample_chunk)
         specs = [tf.TensorSpec([num, generator.latent_dim], tf.float32, name="z")]
@@ -126,14 +136,20 @@ class SamplingFunctions:
             specs.append(tf.TensorSpec([num], tf.int32, name="labels"))
         if truncated:
             specs.append(tf.TensorSpec([], tf.float32, name="truncation"))
+        specs += [tf.TensorSpec(v.shape, tf.float32) for v in standing_variables]
 
         def one_pass(z, *extra):
-            labels = extra[0] if conditional else None
-            kwargs = {"truncation": extra[-1]} if truncated else {}
+            extra = list(extra)
+            labels = extra.pop(0) if conditional else None
+            kwargs = {"truncation": extra.pop(0)} if truncated else {}
+            scope = keras.StatelessScope(state_mapping=list(zip(standing_variables, extra))) \
+                if standing_variables else contextlib.nullcontext()
             outs = []
-            for rows in chunk_slices(num, chunk):  # independent chunks: the executor runs them side by side
-                x = generator(z[rows], labels=None if labels is None else labels[rows], training=False, **kwargs)
-                outs.append(to_uint8_tf(x))
+            with scope:
+                for rows in chunk_slices(num, chunk):  # independent chunks: the executor runs them side by side
+                    x = generator(z[rows], labels=None if labels is None else labels[rows], training=False,
+                                  **kwargs)
+                    outs.append(to_uint8_tf(x))
             return outs[0] if len(outs) == 1 else tf.concat(outs, axis=0)
 
         return tf.function(one_pass, input_signature=specs, autograph=False)
