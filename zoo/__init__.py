@@ -6,10 +6,12 @@
 """
 
 from zoo.images import save_image_grid, save_video_grid
+from zoo.models.pretrained_loader import set_loader
 from zoo.models.registration import register_when_keras_is_imported
 from zoo.version import __version__
 
 register_when_keras_is_imported()  # keras.saving.load_model finds zoo's classes; import zoo stays TF-free
+set_loader("zoo.hub.presets")  # Generator.from_preset resolves names, hf:// ids and folders through the hub layer
 
 _LAZY = {
     "list_pretrained": ("zoo.hub", "list_pretrained"),

@@ -20,6 +20,14 @@ AUTOENCODERS = {
 }
 
 
+def __getattr__(name):
+    """`zoo.models.Generator`: the base class of every zoo generator (`zoo.models.base.GANGenerator`), imported
+    on first use so that `import zoo.models` stays free of TensorFlow; `Generator.from_preset` loads any family."""
+    if name == "Generator":
+        return importlib.import_module("zoo.models.base").GANGenerator
+    raise AttributeError(f"module 'zoo.models' has no attribute {name!r}")
+
+
 def get_family(name: str):
     """The module of family `name` (has Generator / Discriminator classes and PRESETS), a GAN family of
     `FAMILIES` or an autoencoder family of `AUTOENCODERS`."""
