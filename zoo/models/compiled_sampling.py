@@ -114,6 +114,28 @@ class SamplingFunctions:
         with exact_float_graphs():
             return fn(*args).numpy()
 
+    def forward_images(self, name: str, forward, *inputs) -> np.ndarray:
+        """uint8 images of another forward pass than `call`: `forward(*chunk_inputs)` -> float images in
+        [-1, 1] (e.g. StyleGAN2's synthesis from ws for a latent walk, `zoo.interpolation`). Every input is a
+        float32 batch-major array; compiled once per (`name`, input shapes) with the chunks, exact float graphs
+        and in-graph uint8 conversion of `images` (`name` must always mean the same `forward`)."""
+        args = [np.asarray(x, np.float32) for x in inputs]
+        key = (str(name),) + tuple(x.shape for x in args)
+        if key not in self.functions:
+            self.functions[key] = self._compile_forward(forward, [tf.TensorSpec(x.shape, tf.float32) for x in args])
+        with exact_float_graphs():
+            return self.functions[key](*args).numpy()
+
+    def _compile_forward(self, forward, specs):
+        num = int(specs[0].shape[0])
+        chunk = chunk_rows(num, self.generator.sample_chunk)
+
+        def one_pass(*args):
+            outs = [to_uint8_tf(forward(*[x[rows] for x in args])) for rows in chunk_slices(num, chunk)]
+            return outs[0] if len(outs) == 1 else tf.concat(outs, axis=0)
+
+        return tf.function(one_pass, input_signature=specs, autograph=False)
+
     def function(self, num: int, conditional: bool, truncated: bool, standing_variables=()):
         """The `tf.function` of a pass of `num` samples (compiled on first use); `standing_variables`: the
         variables whose values are inputs of the function (after z, labels, truncation), read in their place
@@ -125,7 +147,8 @@ class SamplingFunctions:
 
     def tracing_counts(self) -> dict:
         """{(samples, conditional, truncated, standing statistics): times its function was
-        traced} (1 each once called)."""
+        traced} (1 each once called); the
+        functions of `forward_images` are keyed (name, *input shapes)."""
         return {key: fn.experimental_get_tracing_count() for key, fn in self.functions.items()}
 
     def _compile(self, num: int, conditional: bool, truncated: bool, standing_variables: list):

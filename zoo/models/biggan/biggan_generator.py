@@ -98,9 +98,10 @@ class BigGANGenerator(GANGenerator):
             return self.shared(labels)
         return tf.one_hot(labels, self.num_classes)
 
-    def block_inputs(self, z, labels):
-        """(input of the first linear layer, [conditioning vector of block i]) for the hierarchical latent."""
-        y = self.class_embedding(labels)
+    def block_inputs(self, z, labels=None, embedding=None):
+        """(input of the first linear layer, [conditioning vector of block i]) for the hierarchical latent; the
+        class part is `class_embedding(labels)`, or `embedding` when given (see `call_with_embedding`)."""
+        y = self.class_embedding(labels) if embedding is None else tf.convert_to_tensor(embedding, tf.float32)
         if not self.hierarchical:
             return z, [y] * self.num_blocks
         chunks = tf.split(z, self.num_blocks + 1, axis=-1)
@@ -110,9 +111,20 @@ class BigGANGenerator(GANGenerator):
         self.check_inputs(z, labels)
         return self.render(*self.stem(z, labels, training=training), training=training)
 
-    def stem(self, z, labels=None, training=None):
-        """(output of the first linear layer as a 4x4 map, [conditioning vector of each block])."""
-        z0, conds = self.block_inputs(z, labels)
+    def call_with_embedding(self, z, embedding, training=None):
+        """Images from z and class embeddings [N, embedding_dim] given as vectors instead of labels: rows of
+        `class_embedding(labels)` or any mixture of them (the hook of class-embedding interpolation,
+        `zoo.interpolation`); `call(z, labels)` equals `call_with_embedding(z, class_embedding(labels))`."""
+        dim = self.shared_dim or self.num_classes
+        if tuple(embedding.shape)[-1:] != (dim,) or len(embedding.shape) != 2:
+            raise ValueError(f"{type(self).__name__} expects class embeddings of shape (N, {dim}), got "
+                             f"{tuple(embedding.shape)}")
+        return self.render(*self.stem(z, training=training, embedding=embedding), training=training)
+
+    def stem(self, z, labels=None, training=None, embedding=None):
+        """(output of the first linear layer as a 4x4 map, [conditioning vector of each block]); `embedding`
+        replaces `class_embedding(labels)` when given."""
+        z0, conds = self.block_inputs(z, labels, embedding)
         w0 = self.channels * self.channel_multipliers[0]
         h = tf.reshape(self.linear(z0, training=training), (-1, self.bottom_width, self.bottom_width, w0))
         return h, conds
