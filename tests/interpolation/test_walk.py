@@ -28,11 +28,14 @@ def test_walk_endpoints_are_the_samples_of_the_endpoint_latents(family):
         np.testing.assert_array_equal(fixed[:, 0], g.sample(NUM, seed=SEED, labels=2))
 
 
-def test_truncated_walk_ends_on_truncated_samples():
-    g = tiny_generator("stylegan2")
-    walks = interpolate(g, num=2, frames=3, seed=0, truncation=0.5)
-    np.testing.assert_array_equal(walks[:, 0], g.sample(2, seed=0, truncation=0.5))
-    np.testing.assert_array_equal(walks[:, -1], g.sample(2, seed=1, truncation=0.5))
+@pytest.mark.parametrize("family,labels", [("stylegan2", None), ("biggan", [1, 2]), ("sngan", None)])
+def test_truncated_walk_ends_on_truncated_samples(family, labels):
+    """psi in w (StyleGAN2); truncated z and the standing batch-norm statistics of T (BigGAN, SNGAN)."""
+    g = tiny_generator(family)
+    ends = [None, None] if labels is None else labels
+    walks = interpolate(g, num=2, frames=3, seed=0, labels=labels, truncation=0.5)
+    np.testing.assert_array_equal(walks[:, 0], g.sample(2, seed=0, labels=ends[0], truncation=0.5))
+    np.testing.assert_array_equal(walks[:, -1], g.sample(2, seed=1, labels=ends[1], truncation=0.5))
 
 
 def test_slerp_keeps_norms_and_ends_exactly():

@@ -11,7 +11,8 @@ given):
   embedding of BigGAN, the one-hot that selects SAGAN's per-class batch-norm gains); StyleGAN2's w already
   holds the class (each end is mapped with its own class).
 
-Frames are made through the compiled sampler (`zoo.models.compiled_sampling`): one pass of `num` samples per
+With a truncation, batch-norm generators normalise with the standing statistics of that truncation, as `sample`
+does (`zoo.models.standing_stats`). Frames are made through the compiled sampler (`zoo.models.compiled_sampling`): one pass of `num` samples per
 frame, traced once per walk kind; a z walk with one class is `sample`'s own pass, so its endpoints equal
 `sample` bit for bit.
 """
@@ -23,6 +24,7 @@ import numpy as np
 from zoo.interpolation.paths import fractions, lerp, slerp
 from zoo.models.compiled_sampling import sampling_functions
 from zoo.models.latent_spaces import LatentSpace
+from zoo.models.standing_stats import standing_statistics
 
 
 def walk_labels(labels, num_classes: int) -> tuple | None:
@@ -62,15 +64,22 @@ def interpolate(g, num: int = 8, frames: int = 32, seed: int = 0, labels=None,
     z_a, z_b = (g.latents(int(num), seed=s, truncation=truncation) for s in (int(seed), int(seed) + 1))
     ends = [None, None] if classes is None else [np.full((int(num),), c, np.int32) for c in classes]
     functions = sampling_functions(g)
+    stats = standing_statistics(g)  # batch norm under truncation: the statistics `sample` uses
+    standing = (stats.variables, stats.get(truncation)) if truncation is not None and stats else None
     if space.kind == "w":
         psi = truncation if g.truncates_in_call else None
         w_a, w_b = (np.asarray(space.ws(z, y, psi)) for z, y in ((z_a, ends[0]), (z_b, ends[1])))
         shots = [functions.forward_images("walk_w", space.images_from_ws, lerp(w_a, w_b, t)) for t in ts]
     elif classes is not None and classes[0] != classes[1]:
         e_a, e_b = (space.class_embedding(y) for y in ends)
-        shots = [functions.forward_images("walk_embedding", space.images_from_embedding, slerp(z_a, z_b, t),
+
+        def forward(z, embedding):  # the standing statistics of `truncation` are constants of its graph
+            with stats.scope(standing[1] if standing else None):
+                return space.images_from_embedding(z, embedding)
+
+        shots = [functions.forward_images(f"walk_embedding_T{truncation}", forward, slerp(z_a, z_b, t),
                                           lerp(e_a, e_b, t)) for t in ts]
     else:
         psi = truncation if g.truncates_in_call else None
-        shots = [functions.images(slerp(z_a, z_b, t), ends[0], psi) for t in ts]
+        shots = [functions.images(slerp(z_a, z_b, t), ends[0], psi, standing) for t in ts]
     return np.stack(shots, axis=1)
