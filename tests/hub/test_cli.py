@@ -158,6 +158,12 @@ def test_video_generator_needs_a_video_file_before_sampling(tmp_path, capsys, mo
     assert main(["sample", "run", "--num", "2", "--truncation", "0.5", "--out", str(tmp_path / "g.gif")]) == 2
     captured = capsys.readouterr()
     assert "has no truncation" in captured.err and captured.out == ""
+    import zoo.metrics.evaluate  # zoo eval: refused before minutes of features
+
+    monkeypatch.setattr(zoo.metrics.evaluate, "evaluate_generator", lambda *a, **k: pytest.fail("evaluated"))
+    assert main(["eval", "run", "--num", "10", "--truncation", "0.5"]) == 2
+    captured = capsys.readouterr()
+    assert "has no truncation" in captured.err and captured.out == ""
 
 
 def test_publish(weights_root, fake_hf_api, capsys):
