@@ -9,6 +9,11 @@ next invocation with `--resume`; a pilot that already has its budget is skipped,
 the whole plan. With --evaluate, each finished pilot's snapshots go through `benchmarks/time_to_quality.py`,
 and a table compares the pilots: last and best FID, recall and coverage, steps and images in the budget.
 
+On a machine shared with other jobs, wall clocks are not comparable (a job at nice 19 still halves the step rate
+of a run at nice 5: TF's worker threads wait for each other). Then give the budget in images, --kimg K: each pilot
+trains to step K x 1000 / its batch (`zoo train --steps`), and the pilots are compared at equal images seen, with
+each recipe's idle seconds per step (`benchmarks/step_efficiency.py`) to turn images into time.
+
     nohup nice -n 5 .venv/bin/python benchmarks/pilots.py recipes/pilots/stylegan2_emoji64_p*.py \\
         --minutes 30 --runs ~/zoo-runs/pilots --evaluate > ~/zoo-runs/pilots.log 2>&1 &
     .venv/bin/python benchmarks/pilots.py recipes/pilots/stylegan2_emoji64_p*.py --runs ~/zoo-runs/pilots --table
@@ -18,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import signal
 import subprocess
@@ -45,6 +51,39 @@ def trained_seconds(workdir: str) -> float:
         return 0.0
     with open(path) as f:
         return float(json.load(f).get("wall_clock_s", 0.0))
+
+
+def trained_steps(workdir: str) -> int:
+    """The run's generator steps so far (0 for a new run)."""
+    path = os.path.join(workdir, "train_state.json")
+    if not os.path.exists(path):
+        return 0
+    with open(path) as f:
+        return int(json.load(f).get("step", 0))
+
+
+def steps_for(recipe_file: str, kimg: float) -> int:
+    """Generator steps of `kimg` thousand real images at the recipe's batch size."""
+    from zoo.training.recipe import load_recipe
+
+    return int(math.ceil(kimg * 1000 / load_recipe(recipe_file).data.batch_size))
+
+
+def run_pilot_steps(recipe_file: str, workdir: str, steps: int, zoo: str) -> int | None:
+    """Train to generator step `steps` (`zoo train --steps`); returns its exit code (None: already there)."""
+    if trained_steps(workdir) >= steps:
+        return None
+    cmd = [zoo, "train", recipe_file, "--workdir", workdir, "--steps", str(steps)]
+    cmd += ["--resume"] if has_checkpoints(workdir) else []
+    print(f"[pilots] {os.path.basename(recipe_file)}: to step {steps}: {' '.join(cmd)}", flush=True)
+    proc = subprocess.Popen(cmd)
+    stop = lambda signum, frame: proc.send_signal(signal.SIGTERM)  # noqa: E731  (our own stop reaches the run)
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    code = proc.wait()
+    print(f"[pilots] {os.path.basename(recipe_file)}: exit {code}, step {trained_steps(workdir)}, "
+          f"{trained_seconds(workdir) / 60:.1f} min", flush=True)
+    return code
 
 
 def has_checkpoints(workdir: str) -> bool:
@@ -112,7 +151,12 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("recipes", nargs="+", help="pilot recipe files, run in this order")
     p.add_argument("--runs", required=True, help="folder of the pilots' work dirs (outside the git tree)")
-    p.add_argument("--minutes", type=float, default=30.0, help="training wall clock per pilot (default 30)")
+    budget = p.add_mutually_exclusive_group()
+    budget.add_argument("--minutes", type=float, default=30.0, help="training wall clock per pilot (default 30)")
+    budget.add_argument("--kimg", type=float,
+                        help="instead of --minutes: thousands of real images per pilot (steps = kimg x 1000 / "
+                             "batch), for a machine shared with other jobs, where wall clocks are not comparable; "
+                             "compare the pilots at equal images and convert with each recipe's idle s/step")
     p.add_argument("--evaluate", action="store_true", help="evaluate each finished pilot's snapshots")
     p.add_argument("--num", type=int, help="time-to-quality samples per point (default: 500 images, 100 clips)")
     p.add_argument("--table", action="store_true", help="only print the comparison table")
@@ -121,10 +165,16 @@ def main(argv=None):
     if not args.table:
         for recipe_file in args.recipes:
             workdir = workdir_of(recipe_file, args.runs)
-            code = run_pilot(recipe_file, workdir, args.minutes * 60, zoo)
+            if args.kimg:
+                steps = steps_for(recipe_file, args.kimg)
+                code = run_pilot_steps(recipe_file, workdir, steps, zoo)
+                done = trained_steps(workdir) >= steps
+            else:
+                code = run_pilot(recipe_file, workdir, args.minutes * 60, zoo)
+                done = trained_seconds(workdir) >= args.minutes * 60
             if code not in (None, 0, 143):
                 raise SystemExit(f"[pilots] {recipe_file}: zoo train exited {code}; stopping the plan")
-            if trained_seconds(workdir) < args.minutes * 60:
+            if not done:
                 raise SystemExit(f"[pilots] {recipe_file} stopped before its budget (interrupted); run the same "
                                  f"command again to continue")
             if args.evaluate:

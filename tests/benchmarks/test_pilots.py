@@ -1,7 +1,7 @@
 """benchmarks/pilots.py with a stand-in `zoo` executable (a script that "trains" by advancing train_state.json's
 wall clock and, on SIGTERM, writes a checkpoint and exits 143 as `zoo train` does): a pilot runs until its run's
-wall clock reaches the budget, is resumed with --resume when it has checkpoints, and is skipped once done; the
-table reads the recorded time-to-quality points."""
+wall clock reaches the budget (or, with --kimg, to the step of that many images), is resumed with --resume when
+it has checkpoints, and is skipped once done; the table reads the recorded time-to-quality points."""
 
 import importlib.util
 import json
@@ -26,11 +26,14 @@ def stop(signum, frame):
     open(os.path.join(workdir, "checkpoints", "ckpt-1.index"), "w").close()
     sys.exit(143)
 signal.signal(signal.SIGTERM, stop)
-while True:
+steps = int(args[args.index("--steps") + 1]) if "--steps" in args else None
+while steps is None or state.get("step", 0) < steps:
     time.sleep(0.05)
     state["wall_clock_s"] += 1.0
+    state["step"] = state.get("step", 0) + 1
     json.dump(state, open(state_path + ".tmp", "w"))  # as the loop: a temporary file, then a rename
     os.replace(state_path + ".tmp", state_path)
+open(os.path.join(workdir, "checkpoints", "ckpt-2.index"), "w").close()
 '''
 
 
@@ -99,3 +102,16 @@ def test_table_of_a_video_pilot(bench, tmp_path, monkeypatch, capsys):
     assert (summary["fid_first_frame"], summary["fid_last_frame"], summary["zvd"]) == (70.0, 95.0, 50.0)
     assert (summary["fid_last"], summary["num"]) == (80.0, 100) and "recall" not in summary
     assert "fid_last_frame" in capsys.readouterr().out
+
+
+def test_image_budget(bench, fake_zoo, tmp_path):
+    """--kimg: steps = kimg x 1000 / the recipe's batch (32 for the StyleGAN2 pilots), trained with
+    `zoo train --steps`, resumed, then skipped."""
+    pilot = os.path.join(REPO, "recipes", "pilots", "stylegan2_emoji64_p0.py")
+    assert bench.steps_for(pilot, 0.32) == 10 and bench.steps_for(pilot, 0.33) == 11
+    workdir = bench.workdir_of("recipes/pilots/x_p2.py", str(tmp_path / "runs"))
+    assert bench.run_pilot_steps("recipes/pilots/x_p2.py", workdir, 3, fake_zoo) == 0
+    assert bench.trained_steps(workdir) == 3 and calls(workdir)[0][-2:] == ["--steps", "3"]
+    assert bench.run_pilot_steps("recipes/pilots/x_p2.py", workdir, 5, fake_zoo) == 0
+    assert calls(workdir)[1][-3:] == ["--steps", "5", "--resume"] and bench.trained_steps(workdir) == 5
+    assert bench.run_pilot_steps("recipes/pilots/x_p2.py", workdir, 5, fake_zoo) is None
