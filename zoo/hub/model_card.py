@@ -9,19 +9,15 @@ from __future__ import annotations
 import os
 
 from zoo.hub import style_mixing
-from zoo.hub.card_metadata import card_metadata, front_matter  # noqa: F401  (card_metadata re-exported)
+from zoo.hub.card_metadata import front_matter
 from zoo.hub.manifest import K_METRICS
+from zoo.hub.summary import is_video, truncation_space
 from zoo.models.parts import DISCRIMINATOR, GENERATOR, MASKS_FILE, PARTS, part_files, part_subdir
 
 SAMPLES_NUM, SAMPLES_SEED = 64, 0  # the grid of zoo.hub.publish.write_samples
 SAMPLES_CAPTION = (f"{SAMPLES_NUM} samples, seed {SAMPLES_SEED}: "
                    f"`zoo sample {{name}} --num {SAMPLES_NUM} --seed {SAMPLES_SEED}{{out}}`")
 SAMPLES_FILES = ("samples.png", "samples.gif")  # zoo.hub.publish.write_samples: images, videos
-
-
-def is_video(manifest: dict) -> bool:
-    """A video generator's manifest: resolution [T, H, W]."""
-    return len(manifest["resolution"]) == 3
 
 
 def _fmt(value) -> str:
@@ -49,11 +45,6 @@ TRUNCATION = {
     "call": ("truncation", "the generator's own truncation, applied inside the network", ""),
     "none": ("truncation", "none: this family has no truncation, and `truncation` must be None", ""),
 }
-
-
-def truncation_space(manifest: dict) -> str:
-    """The manifest's `truncation_space` ("z" when absent: manifests written before it existed)."""
-    return manifest.get("truncation_space") or "z"
 
 
 def _floor(m: dict, unit: str = "") -> str:

@@ -53,6 +53,7 @@ def value(v: float) -> str:
 
 
 def is_video(manifest: dict) -> bool:
+    """A video generator's manifest: resolution [T, H, W]."""
     return len(manifest["resolution"]) == 3
 
 
