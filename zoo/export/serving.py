@@ -26,6 +26,18 @@ input is typed and shaped: a wrong dtype or shape is refused at call time.
   truncation, whose `latents` refuses one (TGANv2: z ~ U(-1, 1); its `sample` and `serving_default` are the
   whole interface).
 
+Batch norm under truncation (`zoo.models.standing_stats`): a generator with batch norm normalises a truncation T
+by the standing statistics of T, as `g.sample(..., truncation=T)` does. The export bakes them for a set of
+truncations given at export time (`truncations`, default `STANDING_TRUNCATIONS` = 0.25, 0.5, 0.75, 1.0; CLI
+`zoo export NAME --truncations 0.25,0.5,1.0`): one table [len(truncations), C] per BN statistic, saved with the
+variables. The truncated signatures (`sample_truncated`, and `serving_truncated` of a family that truncates in
+`call`) then take a truncation only from that set (float32-equal; any other is refused with an
+InvalidArgumentError naming the set) and normalise with its statistics. `standing_stats=False` (CLI
+`--no-standing-stats`) exports the running statistics for every truncation, as before. The untruncated
+signatures always use the running statistics; a client that truncates z itself and sends it to
+`serving_default` gets the running ones too (use `sample_truncated` for truncated samples). A generator without
+batch norm (StyleGAN2, the two-stage model's decoder-only parts) bakes nothing.
+
 `signature_names(path)` reads the names back from a written export (`zoo export` prints them).
 
 A video generator (`output_kind` "video", e.g. TGANv2) gives clips uint8 `[N, T, H, W, C]` in every signature,
@@ -37,14 +49,20 @@ in float32, bit-identical to the NumPy version for the same float input.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import os
 import shutil
 import tempfile
 
+import keras
+import numpy as np
 import tensorflow as tf
 
 from zoo.models.compiled_sampling import to_uint8_tf  # the conversion `g.sample` does in its graph
+from zoo.models.standing_stats import standing_statistics
+
+STANDING_TRUNCATIONS = (0.25, 0.5, 0.75, 1.0)  # the truncations whose standing statistics are baked by default
 
 
 def truncates_latents(generator) -> bool:
@@ -66,6 +84,9 @@ class ServingModule(tf.Module):
     Args:
         generator: a built `zoo.models.base.GANGenerator`; its `latents_tf`, `truncates_in_call`,
             `num_classes` and `output_kind` decide the signatures.
+        standing_truncations: the truncations whose batch-norm standing statistics the truncated signatures
+            use (`generator.standing_stats`: the cached ones, else computed with the defaults); () or a
+            generator without batch norm: the running statistics.
 
     Example:
         >>> module = ServingModule(g)
@@ -75,7 +96,7 @@ class ServingModule(tf.Module):
         ['sample', 'sample_truncated', 'serving_default']
     """
 
-    def __init__(self, generator):
+    def __init__(self, generator, standing_truncations=()):
         super().__init__(name="zoo_generator")
         # bound methods are not trackable: the Keras object graph stays out of the SavedModel, only the
         # variables (listed below) and the traced functions are saved
@@ -86,6 +107,13 @@ class ServingModule(tf.Module):
         self.num_classes = int(generator.num_classes)
         self.output_rank = {"image": 4, "video": 5}[generator.output_kind]
         self.in_call = bool(generator.truncates_in_call)  # truncation (psi) is an argument of the network's call
+        stats = standing_statistics(generator)
+        grid = [float(t) for t in standing_truncations] if stats else []
+        self._standing_variables = stats.variables if grid else []
+        self._standing_grid = grid
+        # one table per BN statistic, row i for truncation grid[i] (tracked: saved with the variables)
+        self.standing_tables = [tf.Variable(np.stack(rows), trainable=False, name="standing_statistics")
+                                for rows in zip(*[stats.get(t) for t in grid])]
         self.serving_default = self._function(self._serving_fn(truncated=False), z=True, truncated=False)
         self.sample = self._function(self._sample_fn(truncated=False), z=False, truncated=False)
         if self.in_call:
@@ -113,15 +141,32 @@ class ServingModule(tf.Module):
             specs.append(tf.TensorSpec([], tf.float32, name="truncation"))
         return specs
 
-    def _generate(self, z, labels=None, truncation=None):
+    def _generate(self, z, labels=None, truncation=None, standing=None):
+        """uint8 images of the network; `standing`: the truncation whose baked standing statistics to use."""
         if labels is not None:
             labels = self._check_labels(labels, tf.shape(z)[0])
         kwargs = {"truncation": truncation} if truncation is not None else {}
-        images = self._call_generator(z, labels=labels, training=False, **kwargs)
+        with self._standing_scope(standing):
+            images = self._call_generator(z, labels=labels, training=False, **kwargs)
         if images.shape.rank != self.output_rank:
             raise ValueError(f"the generator's output has shape {images.shape}, but its output_kind promises "
                              f"rank {self.output_rank} (image NHWC: 4, video NTHWC: 5)")
         return {"images": to_uint8_tf(images)}
+
+    def _standing_scope(self, truncation):
+        """The context reading the baked statistics of `truncation` (refused unless it is one of
+        `standing_truncations`), or a no-op context when nothing is baked or `truncation` is None."""
+        if truncation is None or not self.standing_tables:
+            return contextlib.nullcontext()
+        found = tf.equal(tf.constant(self._standing_grid, tf.float32), truncation)
+        values = ", ".join(f"{t:g}" for t in self._standing_grid)
+        check = tf.debugging.Assert(tf.reduce_any(found), [
+            f"truncation must be one of the truncations whose standing statistics were exported ({values}; "
+            f"zoo export --truncations), got", truncation])
+        with tf.control_dependencies([check]):
+            row = tf.identity(tf.argmax(tf.cast(found, tf.int32), output_type=tf.int32))
+        values = [tf.gather(table, row) for table in self.standing_tables]
+        return keras.StatelessScope(state_mapping=list(zip(self._standing_variables, values)))
 
     def _check_labels(self, labels, batch):
         checks = [
@@ -142,7 +187,8 @@ class ServingModule(tf.Module):
 
     def _serving_fn(self, truncated: bool):
         def serving(z, *extra):
-            return self._generate(z, *self._split(extra, truncated))
+            labels, truncation = self._split(extra, truncated)
+            return self._generate(z, labels, truncation, standing=truncation)
         serving.__name__ = "serving_truncated" if truncated else "serving_default"
         return serving
 
@@ -156,9 +202,9 @@ class ServingModule(tf.Module):
                 num = tf.identity(num)
                 truncation = None if truncation is None else tf.identity(truncation)
             if self.in_call:  # plain z; the network truncates (psi)
-                return self._generate(self._latents(num, seed), labels, truncation)
+                return self._generate(self._latents(num, seed), labels, truncation, standing=truncation)
             z = self._latents(num, seed) if truncation is None else self._latents(num, seed, truncation)
-            return self._generate(z, labels)
+            return self._generate(z, labels, standing=truncation)
         sample.__name__ = "sample_truncated" if truncated else "sample"
         return sample
 
@@ -182,7 +228,8 @@ def _typed(fn, specs):
     return wrapper
 
 
-def export_serving(generator, directory: str, version: int = 1, overwrite: bool = False) -> str:
+def export_serving(generator, directory: str, version: int = 1, overwrite: bool = False, truncations=None,
+                   standing_stats: bool = True) -> str:
     """Write `generator` as the TF Serving model `<directory>/<version>/`; returns that path.
 
     The version folder is written to a temporary sibling and renamed into place, so a server watching
@@ -193,6 +240,9 @@ def export_serving(generator, directory: str, version: int = 1, overwrite: bool 
         directory: the model's base directory (TF Serving's `--model_base_path`).
         version: positive integer version number.
         overwrite: replace an existing `<directory>/<version>` (refused otherwise).
+        truncations: the truncations whose batch-norm standing statistics are baked for the truncated
+            signatures (default `STANDING_TRUNCATIONS`); ignored by generators without batch norm.
+        standing_stats: False: bake none (the truncated signatures use the running statistics, as before).
 
     Example:
         >>> zoo.export_serving(zoo.load("sngan-fmnist-32"), "serving/sngan-fmnist-32", version=1)
@@ -205,7 +255,8 @@ def export_serving(generator, directory: str, version: int = 1, overwrite: bool 
         raise FileExistsError(f"{target} already exists; pass overwrite=True (CLI: a new --version) to replace it")
     if not getattr(generator, "built", False) or not generator.variables:
         raise ValueError(f"{type(generator).__name__} is not built; call generator.build_for_inputs() first")
-    module = ServingModule(generator)
+    grid = standing_grid(generator, truncations, standing_stats)
+    module = ServingModule(generator, grid)
     signatures = module.signatures()
     os.makedirs(directory, exist_ok=True)
     tmp = tempfile.mkdtemp(prefix=f".tmp-{version}-", dir=directory)
@@ -218,6 +269,21 @@ def export_serving(generator, directory: str, version: int = 1, overwrite: bool 
         if os.path.exists(tmp):
             shutil.rmtree(tmp)
     return target
+
+
+def standing_grid(generator, truncations=None, standing_stats: bool = True) -> tuple:
+    """The truncations whose standing statistics `export_serving` bakes: () when `standing_stats` is False, the
+    generator has no batch norm or no truncation; else `truncations` (default `STANDING_TRUNCATIONS`), sorted
+    and unique, each > 0 (ValueError otherwise)."""
+    grid = STANDING_TRUNCATIONS if truncations is None else tuple(truncations)
+    bad = [t for t in grid if isinstance(t, bool) or not isinstance(t, (int, float)) or not t > 0]
+    if bad:
+        raise ValueError(f"truncations must be numbers > 0, got {bad}")
+    if not standing_stats or not standing_statistics(generator):
+        return ()
+    if not (generator.truncates_in_call or truncates_latents(generator)):
+        return ()
+    return tuple(sorted({float(t) for t in grid}))
 
 
 def signature_names(path: str) -> list[str]:
