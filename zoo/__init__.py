@@ -19,6 +19,8 @@ _LAZY = {
     "export_serving": ("zoo.export", "export_serving"),
     "label_ids": ("zoo.data.class_names", "label_ids"),
     "class_names": ("zoo.data.class_names", "class_names"),
+    "project": ("zoo.projection", "project"),
+    "interpolate": ("zoo.interpolation", "interpolate"),
 }
 
 
@@ -31,4 +33,5 @@ def __getattr__(name):
     raise AttributeError(f"module 'zoo' has no attribute {name!r}")
 
 
-__all__ = ["__version__", "class_names", "export_serving", "label_ids", "list_pretrained", "load", "save_image_grid", "save_video_grid"]
+__all__ = ["__version__", "class_names", "export_serving", "interpolate", "label_ids", "list_pretrained", "load",
+           "project", "save_image_grid", "save_video_grid"]

@@ -1,8 +1,10 @@
-"""`zoo` command line: list | sample | train | imp | recipe | eval | release | export | publish.
+"""`zoo` command line: list | sample | project | interpolate | train | imp | recipe | eval | release | export |
+publish.
 
 `zoo.cli` is the application layer: it uses training, hub, metrics and export, and no library module
 imports it. One module per group of subcommands, each with `add_subcommands(subparsers)`:
-`train` (train, imp), `recipe` (recipe show), `hub` (list, sample, publish, release), `metrics` (eval), `export` (export);
+`train` (train, imp), `recipe` (recipe show), `hub` (list, sample, publish, release), `latent` (project,
+interpolate), `metrics` (eval), `export` (export);
 `release` (evaluate + publish a finished run) and `support` (model name or work dir -> generator) are
 the pieces they share; `quiet` keeps TensorFlow's startup lines, logging and warnings off the terminal.
 
@@ -31,13 +33,13 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The `zoo` parser; building and using it imports no TensorFlow."""
-    from zoo.cli import export, hub, metrics, recipe, train
+    from zoo.cli import export, hub, latent, metrics, recipe, train
 
     parser = _Parser(prog="zoo", description=__doc__.split("\n\n")[0])
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="show TensorFlow's logs, all warnings and the traceback of an error")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (train, recipe, hub, metrics, export):
+    for module in (train, recipe, hub, latent, metrics, export):
         module.add_subcommands(sub)
     for subparser in sub.choices.values():  # `zoo sample ... --verbose` works too
         subparser.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
