@@ -27,6 +27,9 @@ def add_subcommands(subparsers) -> None:
     p.add_argument("--labels", type=parse_labels, help="class ids or names for conditional models: one (3 or sneaker), or N as 3,3,... / "
                         "sneaker,bag,...")
     p.add_argument("--truncation", type=non_negative_float, help=TRUNCATION_HELP)
+    p.add_argument("--no-standing-stats", dest="standing_stats", action="store_false",
+                   help="with --truncation, normalise batch norm by the running statistics of training instead of "
+                        "the standing statistics of the truncation (zoo.models.standing_stats)")
     p.add_argument("--out", help="output file (default grid.png; video generators: grid.gif, or .mp4)")
     p.set_defaults(func=run_sample)
 
@@ -146,6 +149,7 @@ def run_info(args) -> None:
 def run_sample(args) -> None:
     from zoo.cli.support import resolve_generator
     from zoo.images import save_image_grid, save_video_grid
+    from zoo.models.standing_stats import BATCH_SIZE, NUM_DRAWS, standing_statistics
 
     generator = resolve_generator(args.name_or_workdir)
     labels = args.labels
@@ -162,7 +166,12 @@ def run_sample(args) -> None:
     truncation = "" if args.truncation is None else f", truncation {args.truncation:g}"
     print(f"sampling {args.num} {'clips' if video else 'images'} from {args.name_or_workdir} (seed {args.seed}"
           f"{truncation})", flush=True)
-    images = generator.sample(args.num, seed=args.seed, labels=args.labels, truncation=args.truncation)
+    standing = getattr(args, "standing_stats", True)
+    if standing and args.truncation is not None and standing_statistics(generator):
+        print(f"batch-norm standing statistics for truncation {args.truncation:g} ({NUM_DRAWS} passes of "
+              f"{BATCH_SIZE} samples; --no-standing-stats: the running statistics)", flush=True)
+    images = generator.sample(args.num, seed=args.seed, labels=args.labels, truncation=args.truncation,
+                              standing_stats=standing)
     path = save_video_grid(images, out) if images.ndim == 5 else save_image_grid(images, out)
     print(f"wrote {os.path.abspath(path)}")
 
