@@ -44,22 +44,23 @@ def workdir_of(recipe_file: str, runs: str) -> str:
     return os.path.join(os.path.expanduser(runs), os.path.splitext(os.path.basename(recipe_file))[0])
 
 
-def trained_seconds(workdir: str) -> float:
-    """The run's training wall clock so far (0 for a new run)."""
+def train_state(workdir: str) -> dict:
+    """The run's train_state.json ({} for a new run)."""
     path = os.path.join(workdir, "train_state.json")
     if not os.path.exists(path):
-        return 0.0
+        return {}
     with open(path) as f:
-        return float(json.load(f).get("wall_clock_s", 0.0))
+        return json.load(f)
+
+
+def trained_seconds(workdir: str) -> float:
+    """The run's training wall clock so far (0 for a new run)."""
+    return float(train_state(workdir).get("wall_clock_s", 0.0))
 
 
 def trained_steps(workdir: str) -> int:
     """The run's generator steps so far (0 for a new run)."""
-    path = os.path.join(workdir, "train_state.json")
-    if not os.path.exists(path):
-        return 0
-    with open(path) as f:
-        return int(json.load(f).get("step", 0))
+    return int(train_state(workdir).get("step", 0))
 
 
 def steps_for(recipe_file: str, kimg: float) -> int:
