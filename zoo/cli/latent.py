@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 
+from zoo.cli.arguments import non_negative_float, non_negative_int, positive_int
 from zoo.cli.hub import TRUNCATION_HELP, parse_labels
 
 WALK_SUFFIXES = (".gif", ".mp4")
@@ -26,9 +26,10 @@ def add_subcommands(subparsers) -> None:
                         "default: searched (every class tried briefly, the best kept)")
     p.add_argument("--space", choices=("z", "w", "w+"),
                    help="latent space: z (SNGAN, SAGAN, BigGAN, two-stage), w (StyleGAN2 default) or w+")
-    p.add_argument("--perceptual-weight", type=float, default=1.0,
+    p.add_argument("--perceptual-weight", type=non_negative_float, default=1.0,
                    help="weight of the FID-Inception feature distance (default 1; 0: pixel L2 only, fast)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the starting points and noise (default 0)")
+    p.add_argument("--seed", type=non_negative_int, default=0,
+                   help="seed of the starting points and noise (default 0)")
     p.add_argument("--out", default="projection", help="output directory (default ./projection)")
     p.set_defaults(func=run_project)
 
@@ -38,26 +39,15 @@ def add_subcommands(subparsers) -> None:
                    help="a name from `zoo list`, or a training work dir / model folder (image generators)")
     p.add_argument("--num", type=positive_int, default=8, help="walks side by side (default 8)")
     p.add_argument("--frames", type=int, default=32, help="frames per walk, both ends included (default 32)")
-    p.add_argument("--seed", type=int, default=0,
+    p.add_argument("--seed", type=non_negative_int, default=0,
                    help="walk i goes from sample i of seed S to sample i of seed S+1 (default 0)")
     p.add_argument("--labels", type=parse_labels,
                    help="class-conditional models: one class (3 or sneaker), or two (3,7 / sneaker,bag): the "
                         "class embedding moves from the first to the second")
-    p.add_argument("--truncation", type=float, help=TRUNCATION_HELP)
-    p.add_argument("--fps", type=float, default=16, help="frames per second (default 16)")
+    p.add_argument("--truncation", type=non_negative_float, help=TRUNCATION_HELP)
+    p.add_argument("--fps", type=non_negative_float, default=16, help="frames per second (default 16)")
     p.add_argument("--out", default="walk.gif", help="output video, .gif or .mp4 (default walk.gif)")
     p.set_defaults(func=run_interpolate)
-
-
-def positive_int(text: str) -> int:
-    """'300' -> 300; '0', 'x' -> ArgumentTypeError."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {value}")
-    return value
 
 
 def label_ids_of(labels, name_or_workdir: str):
@@ -146,6 +136,8 @@ def run_interpolate(args) -> None:
         raise ValueError(f"--out must end in {' or '.join(WALK_SUFFIXES)}, got {args.out!r}")
     if args.frames < 2:
         raise ValueError(f"--frames must be >= 2 (a walk's two ends), got {args.frames}")
+    if not args.fps > 0:
+        raise ValueError(f"--fps must be > 0, got {args.fps:g}")
     from zoo.cli.support import resolve_generator
 
     labels = label_ids_of(args.labels, args.name_or_workdir)
