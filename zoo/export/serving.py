@@ -60,6 +60,7 @@ import numpy as np
 import tensorflow as tf
 
 from zoo.models.compiled_sampling import to_uint8_tf  # the conversion `g.sample` does in its graph
+from zoo.models.latents import MIN_TRUNCATION
 from zoo.models.standing_stats import standing_statistics
 
 STANDING_TRUNCATIONS = (0.25, 0.5, 0.75, 1.0)  # the truncations whose standing statistics are baked by default
@@ -198,6 +199,9 @@ class ServingModule(tf.Module):
             checks = [tf.debugging.assert_positive(num, message="num must be >= 1")]
             if truncated and not self.in_call:
                 checks.append(tf.debugging.assert_positive(truncation, message="truncation must be > 0"))
+                checks.append(tf.debugging.assert_greater_equal(
+                    truncation, MIN_TRUNCATION, message=f"truncation must be >= {MIN_TRUNCATION} (the truncation "
+                                                        f"trick redraws each value about 1 / (0.8 T) times)"))
             with tf.control_dependencies(checks):
                 num = tf.identity(num)
                 truncation = None if truncation is None else tf.identity(truncation)

@@ -5,13 +5,28 @@ from __future__ import annotations
 import numpy as np
 
 
+MIN_TRUNCATION = 0.01  # a value is redrawn about 1 / (0.8 T) times: 125 rounds at T = 0.01, 1e9 at T = 1e-9
+
+
+def check_truncation_threshold(threshold: float) -> float:
+    """`threshold` as a float when it is a usable truncation-trick threshold (>= `MIN_TRUNCATION`); ValueError
+    otherwise, before any redraw loop starts."""
+    threshold = float(threshold)
+    if not threshold > 0:
+        raise ValueError(f"truncation must be > 0, got {threshold}")
+    if threshold < MIN_TRUNCATION:
+        raise ValueError(f"truncation must be >= {MIN_TRUNCATION} (the truncation trick redraws each value about "
+                         f"1 / (0.8 T) times), got {threshold}")
+    return threshold
+
+
 def truncated_normal(rng: np.random.Generator, shape, threshold: float) -> np.ndarray:
-    """Standard normal samples with every |z| > threshold redrawn until inside (BigGAN truncation trick).
+    """Standard normal samples with every |z| > threshold redrawn until inside (BigGAN truncation trick);
+    threshold >= `MIN_TRUNCATION`.
 
     Reference: Brock et al. 2019, "Large Scale GAN Training for High Fidelity Natural Image Synthesis", Sec. 3.1.
     """
-    if not threshold > 0:
-        raise ValueError(f"truncation must be > 0, got {threshold}")
+    threshold = check_truncation_threshold(threshold)
     z = rng.standard_normal(shape, dtype=np.float32)
     bad = np.abs(z) > threshold
     while bad.any():

@@ -101,6 +101,9 @@ def test_truncation_bounds_the_latent_and_changes_samples():
     assert not np.array_equal(a, c)
     with pytest.raises(ValueError, match="truncation must be > 0"):
         g.sample(2, seed=0, labels=0, truncation=0.0)
+    with pytest.raises(ValueError, match=r"truncation must be >= 0.01 \(the truncation trick redraws"):
+        g.sample(2, seed=0, labels=0, truncation=1e-9)  # would redraw each value ~1e9 times
+    assert np.abs(sample_latents(64, 8, seed=0, truncation=0.01)).max() <= 0.01
 
 
 def test_bad_labels_get_clear_errors():
