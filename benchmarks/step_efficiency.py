@@ -25,6 +25,7 @@ Peak (fp32) = cores x clock x FLOP/cycle per core, from `lscpu`:
 
     .venv/bin/python benchmarks/step_efficiency.py                      # every family, JSON lines
     .venv/bin/python benchmarks/step_efficiency.py --families sngan stylegan2 --repeats 3 --table
+    .venv/bin/python benchmarks/step_efficiency.py --recipes recipes/pilots/stylegan2_emoji64_p*.py --table
 
 Appends one JSON line per family to benchmarks/results/step_efficiency.jsonl (--no-record: print only).
 """
@@ -194,13 +195,14 @@ def with_stage1(path: str, recipe, scratch: str):
     return recipe.replace(codes_from=os.path.join(workdir, "export"))
 
 
-def measure(family: str, repeats: int, scratch: str) -> dict:
+def measure(family: str, repeats: int, scratch: str, path: str | None = None) -> dict:
+    """The row of `family`'s CPU recipe, or of recipe file `path` (then `family` labels the row)."""
     import tensorflow as tf
 
     from step_runner import make_runner
     from zoo.training.recipe import load_recipe
 
-    path = os.path.join(ROOT, "recipes", RECIPES[family])
+    path = path or os.path.join(ROOT, "recipes", RECIPES[family])
     recipe = with_stage1(path, load_recipe(path), scratch)
     tf.config.experimental.enable_op_determinism()  # as `zoo train` runs every recipe
     run, _, task, step_fn = make_runner(recipe, with_task=True)
@@ -218,7 +220,8 @@ def measure(family: str, repeats: int, scratch: str) -> dict:
     warmup = time.perf_counter() - t0
     times = [run(steps) / steps for _ in range(repeats)]
     s_per_step = statistics.median(times)
-    return {"family": family, "recipe": RECIPES[family], "batch": batch, "lazy_cycle": cycle,
+    return {"family": family, "recipe": os.path.relpath(path, os.path.join(ROOT, "recipes")), "batch": batch,
+            "lazy_cycle": cycle,
             "gflop_per_step": round(flops / 1e9, 3), "s_per_step": round(s_per_step, 4),
             "s_per_step_repeats": [round(t, 4) for t in times], "warmup_s": round(warmup, 1),
             "gflops": round(flops / 1e9 / s_per_step, 2)}
@@ -227,6 +230,8 @@ def measure(family: str, repeats: int, scratch: str) -> dict:
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--families", nargs="+", default=list(RECIPES), choices=list(RECIPES))
+    p.add_argument("--recipes", nargs="+", metavar="FILE",
+                   help="instead of --families: these recipe files (e.g. the pilots, for their s/step in one run)")
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--table", action="store_true", help="also print a text table")
     p.add_argument("--no-record", action="store_true", help=f"print only (default: append to {RESULTS})")
@@ -236,8 +241,10 @@ def main(argv=None):
 
     rows = []
     scratch = tempfile.mkdtemp(prefix="step_efficiency_")
-    for family in args.families:
-        row = measure(family, args.repeats, scratch)
+    jobs = ([(os.path.splitext(os.path.basename(f))[0], os.path.abspath(f)) for f in args.recipes] if args.recipes
+            else [(family, None) for family in args.families])
+    for family, path in jobs:
+        row = measure(family, args.repeats, scratch, path)
         row.update(benchmark="step_efficiency", peak_gflops=cpu["gflops"], peak_formula=cpu["formula"],
                    fraction_of_peak=round(row["gflops"] / cpu["gflops"], 4), cpu=cpu["model"],
                    tf=tf.__version__, date=time.strftime("%Y-%m-%d"))
