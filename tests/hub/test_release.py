@@ -87,13 +87,15 @@ def test_release_of_a_conditional_run_with_truncation_curve(tmp_path, monkeypatc
     train(load_recipe(recipe_path, smoke=True), str(workdir), steps=2)  # a finished run: what release reads
     manifest = release(str(workdir), recipe_path="recipes/biggan_fmnist32.py", repo_id="zoo-gan/biggan-fmnist-32",
                        license="apache-2.0", num=6, reference="fmnist/test", train="fmnist/train", seed=0,
-                       truncations=(0.5, 1.0), curve_num=4, train_command="zoo imp a.py && zoo train b.py")
+                       truncations=(0.5, 1.0), curve_num=6, train_command="zoo imp a.py && zoo train b.py")
     folder = tmp_path / "weights" / "biggan-fmnist-32"
     validate_manifest(manifest, str(folder))
     assert manifest["recipe"]["command"] == "zoo imp a.py && zoo train b.py"  # given, none recorded by train()
     assert [(m["name"], m["truncation"], m["num_fake"]) for m in manifest["metrics"]] == [
         ("fid", None, 6), ("kid", None, 6), ("precision", None, 6), ("recall", None, 6), ("density", None, 6),
-        ("coverage", None, 6), ("fid", 0.5, 4), ("fid", 1.0, 4)]
+        ("coverage", None, 6), *((name, t, 6) for t in (0.5, 1.0) for name in ("fid", "precision", "recall"))]
+    curve = [m for m in manifest["metrics"] if m["truncation"] is not None]  # BigGAN has batch norm:
+    assert all("standing statistics" in m["notes"] for m in curve)  # sampled with the standing statistics
     assert manifest["golden"]["labels"] is not None
     assert (folder / "classes.png").exists()
     from PIL import Image
@@ -102,6 +104,7 @@ def test_release_of_a_conditional_run_with_truncation_curve(tmp_path, monkeypatc
     assert height >= 10 * 32 and width >= 10 * 32  # 10 classes x 10 samples
     card = (folder / "README.md").read_text()
     assert "Samples per class" in card and "7 Sneaker" in card and "FID over the truncation threshold" in card
+    assert (folder / "truncation_curve.png").exists() and "![truncation curve](truncation_curve.png)" in card
 
 
 def _fake_data(monkeypatch, data):
@@ -199,7 +202,8 @@ def test_release_few_shot_protocol_of_a_stylegan2_run(tmp_path, monkeypatch):
     assert [(m["name"], m["truncation"], m["num_fake"], m["num_real"], m["reference"]) for m in metrics] == [
         ("fid", None, 8, 60, "emoji/all"), ("kid", None, 8, 60, "emoji/all"),
         *((name, None, 8, 60, "emoji/all") for name in ("precision", "recall", "density", "coverage")),
-        ("fid", 0.5, 7, 60, "emoji/all"), ("fid", 1.0, 7, 60, "emoji/all")]
+        *((name, t, 7, 60, "emoji/all") for t in (0.5, 1.0) for name in ("fid", "precision", "recall"))]
+    assert not any("notes" in m for m in metrics)  # no batch norm in StyleGAN2: no standing statistics
     floor = real_floor("emoji/test", "emoji/train", num=6, progress=False)
     assert {(m["floor"], m["floor_num"], m["floor_reference"]) for m in metrics if m["name"] == "fid"} == {
         (floor["value"], 6, "emoji/train (n=6, permutation seed 0) vs emoji/test (n=6)")}

@@ -73,8 +73,9 @@ def add_subcommands(subparsers) -> None:
     p.add_argument("--train-command", help="the command(s) that trained the run, for the model card (default: the "
                                            "one `zoo train` recorded in train_state.json, else `zoo train RECIPE`)")
     p.add_argument("--truncation-curve", type=parse_floats, default=(),
-                   help="also FID at these truncation values, e.g. 0.25,0.5,0.75,1.0: thresholds T of the "
-                        "truncated-normal z, or psi for a generator that truncates in w-space (StyleGAN2)")
+                   help="also FID, precision and recall at these truncation values, e.g. 0.25,0.5,0.75,1.0 "
+                        "(thresholds T of the truncated-normal z, batch norm with the standing statistics of T; "
+                        "or psi for StyleGAN2), plotted in the card (truncation_curve.png; needs matplotlib)")
     p.add_argument("--curve-num", type=positive_int, help="samples per truncation point (default --num)")
     p.set_defaults(func=run_release)
 

@@ -3,7 +3,8 @@
 One command produces every number of a published model: FID and KID of `num` EMA-generator samples
 (seed `seed`) against real reference images, improved precision and recall (k = 3) and density and coverage
 (k = 5) on the same features (`zoo.metrics.prdc`; they show mode collapse, which FID folds into one number), each
-with its real-data floor, the optional FID-vs-truncation curve, the golden slice, the sample grid (plus the
+with its real-data floor, the optional truncation curve (FID, precision and recall at each truncation, and its
+plot), the golden slice, the sample grid (plus the
 per-class grid and the style-mixing grids for the generators that have them) and the model card. The fake
 features are extracted once and used for every metric.
 
@@ -54,9 +55,18 @@ import numpy as np
 ALL = "all"  # num_real: the whole reference split
 IMAGE_DEFAULTS = {"num": 10000, "reference": "fmnist/test", "train": "fmnist/train"}
 VIDEO_NUM, VIDEO_FRAME_STEP = 250, 5  # 250 clips x frames 0, 5, 10, 15 = 1,000 Inception images per set
+CURVE_PRDC = ("precision", "recall")  # beside FID at each point of the truncation curve
 FRAME_FID_NOTE = ("FID of one frame position (the entry's `frame`) of every clip against the same "
                   "position of the reference clips, n = the clips (zoo.metrics.video_distance.fid_by_frame; trace "
                   "term by eigh); later frames above the first show temporal decay")
+
+
+def standing_note() -> str:
+    """The `notes` of a truncation-curve entry of a generator with batch norm."""
+    from zoo.models.standing_stats import BATCH_SIZE, NUM_DRAWS
+
+    return (f"sampled with the batch-norm standing statistics of its truncation ({NUM_DRAWS} passes of {BATCH_SIZE} "
+            f"truncated samples; zoo.models.standing_stats), not the running statistics of training")
 
 
 def defaults(output_kind: str, dataset: str) -> dict:
@@ -84,9 +94,11 @@ def measure(generator, *, num: int, reference: str, train: str, seed: int = 0, b
             floor_train: str | None = None) -> list[dict]:
     """[FID, KID, precision, recall, density, coverage] entries in manifest form (each with its floor; the four of
     `zoo.metrics.prdc` with their `k`), from one pass of the feature network; then, for each value in
-    `truncations`, an FID entry of `curve_num` (default `num`) samples of `generator.sample(..., truncation=t)`
-    (the FID-vs-truncation curve: z truncated at +-t for z-space families, psi in w-space for StyleGAN2; see
-    `zoo.models.base.GANGenerator.truncates_in_call`), each with its floor. Every set needs at least 6 images
+    `truncations`, FID, precision and recall entries (each with its floor) of `curve_num` (default `num`) samples of
+    `generator.sample(..., truncation=t)` (the truncation curve: z truncated at +-t for z-space families, psi in
+    w-space for StyleGAN2; see `zoo.models.base.GANGenerator.truncates_in_call`), sampled with the batch-norm
+    standing statistics of t for generators with batch norm (`zoo.models.standing_stats`; the entries' `notes`
+    say so); `zoo.hub.truncation_plot` draws them for the model card. Every set needs at least 6 images
     (k + 1 for the k = 5 of density and coverage): ValueError before sampling otherwise.
 
     Args:
@@ -108,9 +120,13 @@ def measure(generator, *, num: int, reference: str, train: str, seed: int = 0, b
     from zoo.metrics.prdc import NAMES as PRDC_NAMES
     from zoo.metrics.reference_stats import reference_statistics
     from zoo.metrics.resize import DEFAULT_RESIZE
+    from zoo.models.standing_stats import BATCH_SIZE, NUM_DRAWS, standing_statistics
 
     num_real = check_num_real(num_real)
     prdc_min = max(PRECISION_RECALL_K, DENSITY_COVERAGE_K) + 1  # k + 1 points for a k-th nearest neighbour
+    if truncations and int(curve_num or num) < prdc_min:
+        raise ValueError(f"curve_num {int(curve_num or num)}: each truncation-curve point measures precision and "
+                         f"recall too, which need at least {prdc_min} samples (k + 1 for k = {DENSITY_COVERAGE_K})")
     if floor_train and not floor_reference:
         raise ValueError(f"floor_train ({floor_train}) is the other side of floor_reference, which is not given; "
                          f"without floor_reference the floor uses train ({train})")
@@ -169,14 +185,15 @@ def measure(generator, *, num: int, reference: str, train: str, seed: int = 0, b
         floor, floor_num, description = floor_values(metric, real)
         return finish(metric_entry(result, weights="ema", floor=floor["value"]), floor_num, description)
 
-    def prdc_entries(features, real, start):
-        """precision, recall, density, coverage: one entry each, with its k and its real-vs-real floor."""
+    def prdc_entries(features, real, start, names=PRDC_NAMES, truncation=None):
+        """precision, recall, density, coverage (or `names`): one entry each, with its k and its real-vs-real
+        floor."""
         values = metric_value("prdc", real, features)
         floor, floor_num, description = floor_values("prdc", real)
         out = []
-        for name in PRDC_NAMES:
+        for name in names:
             result = metric_result(name, {"value": values[name]}, len(features), real["num"], reference, extractor,
-                                   seed, start)
+                                   seed, start, truncation=truncation)
             item = metric_entry(result, weights="ema", floor=floor[name])
             item["k"] = int(values[PRDC_K_OF[name]])
             out.append(finish(item, floor_num, description))
@@ -200,11 +217,19 @@ def measure(generator, *, num: int, reference: str, train: str, seed: int = 0, b
     real = real_set(curve_num)
     floor_of(real)
     labels = sample_labels(curve_num, generator.num_classes, seed)
+    standing = standing_statistics(generator)
     for t in truncations:
         start = time.perf_counter()
+        if standing and progress:
+            print(f"batch-norm standing statistics for truncation {t:g} ({NUM_DRAWS} passes of {BATCH_SIZE} "
+                  f"samples)", flush=True)
         fake = np.asarray(generator.sample(curve_num, seed=seed, labels=labels, truncation=float(t)))
         features = extract_features(fake, extractor, progress=progress, desc=f"features truncation {t:g}")
-        entries.append(entry("fid", features, real, start, truncation=float(t)))
+        point = [entry("fid", features, real, start, truncation=float(t))]
+        point += prdc_entries(features, real, start, names=CURVE_PRDC, truncation=float(t))
+        for item in point if standing else []:
+            item["notes"] = standing_note()
+        entries += point
     return entries
 
 
@@ -401,6 +426,10 @@ def release(workdir: str, *, recipe_path: str, repo_id: str, license: str, num: 
     folder = os.path.join(weights_dir(), full_recipe["name"])
     if os.path.exists(folder) and not overwrite:  # before minutes of measuring
         raise FileExistsError(f"{folder} already exists; pass overwrite=True (--overwrite) to replace it")
+    if truncations:  # the curve's plot needs matplotlib: fail now, not after minutes of measuring
+        from zoo.hub.truncation_plot import require_matplotlib
+
+        require_matplotlib()
     generator = resolve_generator(workdir)
     given = {k: v for k, v in {"num": num, "reference": reference, "train": train}.items() if v is not None}
     chosen = {**defaults(generator.output_kind, recipe["dataset"]), **given}

@@ -68,7 +68,7 @@ MANIFEST_FILE = "manifest.json"
 REQUIRED_FILES = part_files(GENERATOR)  # the sampler: config.json, model.weights.h5, metadata.json
 # documentation files that may sit in a folder without being listed in `files`
 UNLISTED_FILES = (MANIFEST_FILE, "README.md", "samples.png", "samples.gif", "classes.png", *STYLE_MIXING_FILES,
-                  ".gitattributes")
+                  "truncation_curve.png", ".gitattributes")  # truncation_curve.png: zoo.hub.truncation_plot
 TRUNCATION_SPACES = ("z", "w", "call", "none")  # see the module docstring
 K_METRICS = ("precision", "recall", "density", "coverage")  # zoo.metrics.prdc.NAMES: metrics that carry `k`
 

@@ -6,6 +6,7 @@ A folder becomes publishable in three steps, all offline (`folder_from_workdir` 
     write_manifest(folder, dataset=..., license=..., repo_id=..., recipe=..., metrics=[...])
     write_samples(folder); write_class_grid(folder); write_style_mixing(folder)
     write_model_card(folder, read_manifest(folder))
+    write_truncation_plot(folder, manifest); add_to_card(folder, manifest)   # zoo.hub.truncation_plot
 
 `publish(name, repo_id)` then uploads `weights_manifest/<name>` (needs network and a Hub token with write
 access) and pins the uploaded commit in the local manifest's `hub.revision`.
@@ -349,6 +350,7 @@ def folder_from_workdir(workdir: str, *, recipe_path: str, license: str, repo_id
     """
     from zoo.hub.model_card import write_model_card
     from zoo.hub.registry import weights_dir
+    from zoo.hub.truncation_plot import add_to_card, write_truncation_plot
     from zoo.models.serialization import load_model_files
 
     with open(os.path.join(workdir, "recipe.json")) as f:
@@ -377,4 +379,6 @@ def folder_from_workdir(workdir: str, *, recipe_path: str, license: str, repo_id
     write_class_grid(folder, generator)
     write_style_mixing(folder, generator)
     write_model_card(folder, manifest)
+    if write_truncation_plot(folder, manifest):  # a truncation curve was measured: its plot in the card
+        add_to_card(folder, manifest)
     return manifest

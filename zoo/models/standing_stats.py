@@ -45,8 +45,11 @@ SEED = 7919  # z and labels of the passes: a seed apart from the small ones user
 
 
 def batch_norm_layers(model) -> list:
-    """Every `keras.layers.BatchNormalization` inside `model` (depth first, in Keras' layer order)."""
+    """Every `keras.layers.BatchNormalization` inside `model` (depth first, in Keras' layer order); [] for an
+    object that is not a Keras layer (e.g. a test double with only `sample`)."""
     found = []
+    if not isinstance(model, keras.layers.Layer):
+        return found
 
     def walk(layer):
         for sub in layer._flatten_layers(include_self=False, recursive=False):  # Keras has no public walk
