@@ -11,6 +11,7 @@ beside the untruncated samples' mean (`untruncated`). One JSON line per (model, 
      "baseline_gap": |baseline_value - untruncated|, "gap": |value - untruncated|, "num": N,
      "num_draws": 16, "batch_size": 128, "stats_seconds": ...}
 
+Each line is also appended to `benchmarks/results/standing_stats.jsonl` unless `--out ""`.
 A gap near 0 means truncated samples as bright as untruncated ones; SAGAN's baseline at T = 0.25 is near-black.
 `stats_seconds`: the wall clock of computing the standing statistics of T (once per T, then cached).
 
@@ -31,6 +32,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np  # noqa: E402
 
 MODELS = ("sagan-fmnist-32", "biggan-fmnist-32")
+OUT = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "benchmarks", "results",
+                   "standing_stats.jsonl")
 
 
 def mean_brightness(g, num: int, truncation=None, standing_stats: bool = True) -> float:
@@ -61,19 +64,24 @@ def main(argv=None) -> int:
     p.add_argument("--models", default=",".join(MODELS), help="comma-separated model names")
     p.add_argument("--truncations", default="0.25,0.5", help="comma-separated T")
     p.add_argument("--num", type=int, default=200, help="samples per brightness (default 200)")
+    p.add_argument("--out", default=OUT, help="JSON lines appended here too ('' for none)")
     args = p.parse_args(argv)
     truncations = [float(t) for t in args.truncations.split(",") if t.strip()]
     for name in [n for n in args.models.split(",") if n.strip()]:
         g = zoo.load(name)
         for row in brightness_rows(g, truncations, args.num):
-            print(json.dumps({"benchmark": "standing_stats", "model": name, "truncation": row["truncation"],
+            line = json.dumps({"benchmark": "standing_stats", "model": name, "truncation": row["truncation"],
                               "baseline": "running_stats", "unit": "mean pixel value (0-255)",
                               "untruncated": round(row["untruncated"], 2),
                               "baseline_value": round(row["running"], 2), "value": round(row["standing"], 2),
                               "baseline_gap": round(abs(row["running"] - row["untruncated"]), 2),
                               "gap": round(abs(row["standing"] - row["untruncated"]), 2), "num": args.num,
                               "num_draws": NUM_DRAWS, "batch_size": BATCH_SIZE,
-                              "stats_seconds": row["stats_seconds"]}), flush=True)
+                              "stats_seconds": row["stats_seconds"]})
+            print(line, flush=True)
+            if args.out:
+                with open(args.out, "a") as f:
+                    f.write(line + "\n")
     return 0
 
 

@@ -35,14 +35,16 @@ def test_rows_measure_the_three_brightnesses(bench):
                                                 standing_stats=False).mean())
 
 
-def test_main_prints_one_json_line_per_model_and_truncation(bench, capsys, monkeypatch):
+def test_main_prints_one_json_line_per_model_and_truncation(bench, capsys, monkeypatch, tmp_path):
     monkeypatch.setattr(bench, "brightness_rows", lambda g, truncations, num: [
         {"truncation": t, "untruncated": 50.0, "running": 2.0, "standing": 48.0, "stats_seconds": 1.0}
         for t in truncations])
     import zoo
 
     monkeypatch.setattr(zoo, "load", lambda name: name)
-    assert bench.main(["--models", "a,b", "--truncations", "0.25,0.5", "--num", "4"]) == 0
+    out = tmp_path / "results.jsonl"
+    assert bench.main(["--models", "a,b", "--truncations", "0.25,0.5", "--num", "4", "--out", str(out)]) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [json.loads(line) for line in out.read_text().splitlines()] == lines
     assert [(x["model"], x["truncation"]) for x in lines] == [("a", 0.25), ("a", 0.5), ("b", 0.25), ("b", 0.5)]
     assert lines[0]["baseline_gap"] == 48.0 and lines[0]["gap"] == 2.0 and lines[0]["num"] == 4
