@@ -19,8 +19,8 @@ from zoo.models.serialization import save_model_files
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory):
-    root = str(tmp_path_factory.mktemp("latent_cli") / "biggan")
-    save_model_files(root, tiny_generator("biggan"))
+    root = str(tmp_path_factory.mktemp("latent_cli") / "sngan")
+    save_model_files(root, tiny_generator("sngan"))
     return root
 
 
@@ -28,14 +28,14 @@ def test_project_writes_latent_reconstruction_and_gif(folder, tmp_path, capsys):
     from zoo.models.serialization import load_model_files
 
     g = load_model_files(folder)
-    target = g.sample(1, seed=3, labels=2)[0, ..., 0]
+    target = g.sample(1, seed=3)[0, ..., 0]
     Image.fromarray(np.pad(target, 8, constant_values=0)).convert("RGB").save(tmp_path / "shirt.png")  # 48x48
     out = tmp_path / "out"
-    assert main(["project", folder, str(tmp_path / "shirt.png"), "--steps", "20", "--labels", "2",
-                 "--perceptual-weight", "0", "--out", str(out)]) == 0
+    assert main(["project", folder, str(tmp_path / "shirt.png"), "--steps", "20", "--perceptual-weight", "0",
+                 "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     summary = json.loads((out / "projection.json").read_text())["results"][0]
-    assert summary["space"] == "z" and summary["label"] == 2 and summary["psnr_db"] > 0
+    assert summary["space"] == "z" and summary["label"] is None and summary["psnr_db"] > 0
     assert json.dumps(summary) in printed
     assert np.load(out / "shirt.z.npy").shape == (g.latent_dim,)
     assert Image.open(out / "shirt.projected.png").size[1] == 32 + 4  # target | reconstruction, padded grid
@@ -46,7 +46,7 @@ def test_project_writes_latent_reconstruction_and_gif(folder, tmp_path, capsys):
 @pytest.mark.parametrize("suffix,frames", [(".gif", 4), (".mp4", 3)])
 def test_interpolate_writes_the_walk(folder, tmp_path, suffix, frames):
     out = str(tmp_path / f"walk{suffix}")
-    assert main(["interpolate", folder, "--num", "2", "--frames", str(frames), "--labels", "1,3", "--out", out]) == 0
+    assert main(["interpolate", folder, "--num", "2", "--frames", str(frames), "--out", out]) == 0
     if suffix == ".gif":
         with Image.open(out) as gif:
             assert gif.n_frames == frames
@@ -61,6 +61,7 @@ def test_interpolate_writes_the_walk(folder, tmp_path, suffix, frames):
 @pytest.mark.parametrize("argv,message", [
     (["interpolate", "FOLDER", "--out", "walk.png"], "--out must end in .gif or .mp4"),
     (["interpolate", "FOLDER", "--frames", "1"], "--frames must be >= 2"),
+    (["interpolate", "FOLDER", "--labels", "1,3"], "unconditional"),
     (["project", "FOLDER", "missing.png"], "missing.png: no such image file"),
     (["project", "FOLDER", "x.png", "--steps", "0"], "expected an integer >= 1"),
 ])

@@ -32,6 +32,7 @@ def test_walk_endpoints_are_the_samples_of_the_endpoint_latents(family):
 def test_truncated_walk_ends_on_truncated_samples(family, labels):
     """psi in w (StyleGAN2); truncated z and the standing batch-norm statistics of T (BigGAN, SNGAN)."""
     g = tiny_generator(family)
+    g.standing_stats(0.5, num_draws=2, batch_size=8)  # cached: used by sample and the walk alike
     ends = [None, None] if labels is None else labels
     walks = interpolate(g, num=2, frames=3, seed=0, labels=labels, truncation=0.5)
     np.testing.assert_array_equal(walks[:, 0], g.sample(2, seed=0, labels=ends[0], truncation=0.5))

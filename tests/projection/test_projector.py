@@ -81,13 +81,13 @@ def test_the_perceptual_term_is_inception_features():
 
     perceptual = InceptionPerceptual()
     rng = np.random.default_rng(0)
-    a, b = rng.uniform(-1, 1, (2, 2, 16, 16, 3)).astype(np.float32)
+    a, b = rng.uniform(-1, 1, (2, 2, 8, 8, 3)).astype(np.float32)
     same, other = np.asarray(perceptual(a, a)), np.asarray(perceptual(a, b))
     np.testing.assert_allclose(same, 0.0, atol=1e-6)
     assert other.shape == (2,) and np.all(other > 0.1)
-    g = tiny_generator("sngan")  # grayscale, 3 steps: the perceptual term runs and moves z
-    result = project(g, g.sample(1, seed=1), steps=3, perceptual_weight=1.0, perceptual=perceptual)
-    assert len(result.losses) == 3 and np.isfinite(result.losses).all()
+    g = tiny_generator("sngan")  # grayscale, 2 steps: the perceptual term runs in the optimisation
+    result = project(g, g.sample(1, seed=1), steps=2, perceptual_weight=1.0, perceptual=perceptual)
+    assert len(result.losses) == 2 and np.isfinite(result.losses).all() and result.losses[0] > 0
 
 
 def test_bad_input_is_refused():
