@@ -8,7 +8,7 @@ image's true class, or search it with `--search`). Prints one JSON line per imag
 
     {"benchmark": "projection", "model": ..., "image": "<dataset>/test[<index>]", "label": ..., "space": "z",
      "steps": 300, "perceptual_weight": 1.0, "baseline": "start", "unit": "PSNR dB (uint8)",
-     "baseline_value": <PSNR of the starting point>, "value": <PSNR after projection>, "ratio": value / baseline,
+     "baseline_value": <PSNR of the starting point, its first step's image>, "value": <PSNR after projection>, "ratio": value / baseline,
      "seconds": ...}
 
 and writes `<out>/<model>.png`: the targets (top row) over their reconstructions (bottom row), for the README.

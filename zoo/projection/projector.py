@@ -50,7 +50,9 @@ class ProjectionResult:
         labels: int32 class ids [N] (class-conditional models), else None.
         images: uint8 reconstructions (`reconstruct(g, latents, space, labels)`), NHWC.
         psnr: dB per image, reconstruction vs target (inf when identical).
-        frames: uint8 [K, N, H, W, C]: the images every `record_every` steps, the last one `images`.
+        frames: uint8 [K, N, H, W, C]: the images of every `record_every`-th step (the first: the starting
+            point with its initial latent noise; with a class search, its steps of each image's chosen class
+            come first), the last one `images`.
         losses: the summed distance at every step (class search first).
     """
 
