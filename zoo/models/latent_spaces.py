@@ -29,6 +29,10 @@ class LatentSpace:
 
     Args:
         generator: a built zoo image generator.
+
+    Reference: Karras et al., "A Style-Based Generator Architecture for GANs", CVPR 2019, Sec. 2 and 4 (w, the
+    intermediate latent space, and interpolation in it); Brock et al., ICLR 2019, Sec. 3 and Fig. 8 (BigGAN's
+    shared class embedding, interpolated between classes).
     """
 
     def __init__(self, generator):

@@ -31,6 +31,9 @@ class InceptionPerceptual:
     Args:
         layers: FID Inception layer names whose outputs are compared (`DEFAULT_LAYERS`).
         weights: path of the FID weights file (default `zoo.metrics.fid_weights.fid_weights_path()`).
+
+    Reference: Zhang et al., "The Unreasonable Effectiveness of Deep Features as a Perceptual Metric", CVPR 2018
+    (LPIPS: unit-normalised deep features); Szegedy et al. 2016 (InceptionV3); Heusel et al. 2017 (its FID graph).
     """
 
     def __init__(self, layers=DEFAULT_LAYERS, weights: str | None = None):

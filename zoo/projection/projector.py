@@ -129,6 +129,8 @@ class Optimisation:
         space_of, space: the generator's `LatentSpace` and the space optimised in.
         targets: uint8 targets, one per latent; labels: int32 [N] or None.
         distance: callable (float images, float targets) -> per-image distance (tf).
+
+    Reference: Kingma and Ba, "Adam", ICLR 2015; stylegan2-ada-pytorch `projector.py` (schedule, latent noise).
     """
 
     def __init__(self, space_of, space, latents, targets, labels, distance):
