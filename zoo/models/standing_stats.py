@@ -27,8 +27,8 @@ attribute tracking (never saved or copied with the model), keyed by T: computed 
 deterministic for the same settings (fixed seed). `GANGenerator.sample(..., truncation=T)` uses them (opt out:
 `standing_stats=False`), and so do its compiled passes (the statistics are inputs of the graph: no retracing
 per seed or T), `zoo sample --truncation`, the release's truncation curve and the serving export's
-`sample_truncated` signature (`zoo.export.serving`). A generator without batch norm (StyleGAN2, TGANv2's
-families without truncation never reach here) has no statistics: everything here is then a no-op.
+`sample_truncated` signature (`zoo.export.serving`). A generator without batch norm (StyleGAN2) has no
+statistics, so everything here is a no-op for it; TGANv2 has batch norm but no truncation, so it never gets here.
 """
 
 from __future__ import annotations
