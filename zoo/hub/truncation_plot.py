@@ -21,6 +21,7 @@ import os
 
 PLOT_FILE = "truncation_curve.png"
 PANELS = ("fid", "precision", "recall")  # left to right
+TITLES = {"fid": "FID (lower is better)", "precision": "precision (fidelity)", "recall": "recall (variety)"}
 AXIS = {"w": "truncation psi (w-space)", "call": "truncation"}  # truncation_space -> x label; default: T in z
 
 
@@ -68,7 +69,7 @@ def write_truncation_plot(folder: str, manifest: dict, filename: str = PLOT_FILE
         known = [(t, f) for t, f in zip(ts, floors) if f is not None]
         if known:
             ax.plot(*zip(*known), "--", color="0.5", label="real-data floor")
-        ax.set_title(name)
+        ax.set_title(TITLES[name], fontsize=10)
         ax.set_xlabel(x_label(manifest))
         ax.grid(alpha=0.3)
         if name != "fid":
