@@ -192,9 +192,13 @@ def usage(manifest: dict) -> str:
     else:
         truncation = (f"Truncation: `g.sample(16, seed=0, truncation=t)` or `--truncation t`, with t the "
                       f"{parameter} ({meaning}).\n\n")
+    module, _, cls = manifest["architecture"].rpartition(".")
     return (f"```python\nimport zoo\n\ng = zoo.load(\"{name}\")        # weights checked by sha256\n"
             f"x = {sample}   # uint8, {'NTHWC' if video else 'NHWC'}\n{save}\n```\n\n"
-            f"or `zoo sample {name} --num 64 --seed 0{cli_labels} --out {out}`.\n\n"
+            f"or `zoo sample {name} --num 64 --seed 0{cli_labels} --out {out}`. The keras-hub way (checked by "
+            f"sha256 too):\n\n"
+            f"```python\nfrom {module} import {cls}\n\n"
+            f"g = {cls}.from_preset(\"{name}\")   # or \"hf://{manifest['hub']['repo_id']}\"\n```\n\n"
             f"{truncation}"
             f"Keras reads the folder too (`import zoo` registers the zoo classes; no sha256 checks this way):\n\n"
             f"```python\nimport keras\nimport zoo\n\n"
