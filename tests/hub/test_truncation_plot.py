@@ -56,3 +56,21 @@ def test_missing_matplotlib_is_a_clear_error(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_matplotlib)
     with pytest.raises(ImportError, match=r"needs matplotlib: pip install matplotlib \(or zoo-gan\[benchmarks\]"):
         tp.require_matplotlib()
+
+
+def test_rewriting_a_card_keeps_the_plot(tmp_path):
+    """`python -m zoo.hub.model_card` (write_model_card) links the folder's truncation plot, once."""
+    import json
+    import os
+
+    from tests.conftest import REPO
+    from zoo.hub.model_card import write_model_card
+
+    folder = os.path.join(REPO, "weights_manifest", "biggan-fmnist-32")
+    manifest = json.load(open(os.path.join(folder, "manifest.json")))
+    card = (tmp_path / os.path.basename(write_model_card(str(tmp_path), manifest)))
+    assert "truncation_curve.png" not in card.read_text()  # no picture, no link
+    Image.new("RGB", (30, 10)).save(tmp_path / tp.PLOT_FILE)
+    for _ in range(2):
+        write_model_card(str(tmp_path), manifest)
+        assert card.read_text().count("![truncation curve](truncation_curve.png)") == 1

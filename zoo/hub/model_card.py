@@ -12,6 +12,7 @@ from zoo.hub import style_mixing
 from zoo.hub.card_metadata import front_matter
 from zoo.hub.manifest import K_METRICS
 from zoo.hub.summary import is_video, truncation_space
+from zoo.hub.truncation_plot import add_to_card
 from zoo.models.parts import DISCRIMINATOR, GENERATOR, MASKS_FILE, PARTS, part_files, part_subdir
 
 SAMPLES_NUM, SAMPLES_SEED = 64, 0  # the grid of zoo.hub.publish.write_samples
@@ -363,8 +364,8 @@ def make_model_card(manifest: dict, samples_png: str | None = "samples.png", cla
 
 
 def write_model_card(folder: str, manifest: dict, samples_png: str | None = "samples.png") -> str:
-    """Write `<folder>/README.md` from `manifest`; the pictures (samples, per-class grid, style-mixing grids) are
-    linked only if they exist; the sample grid is `samples_png`, else the other of `SAMPLES_FILES` present
+    """Write `<folder>/README.md` from `manifest`; the pictures (samples, per-class grid, style-mixing grids, the
+    truncation curve's plot) are linked only if they exist; the sample grid is `samples_png`, else the other of `SAMPLES_FILES` present
     (`samples.gif` of a video generator). Returns the path."""
     if samples_png and not os.path.isfile(os.path.join(folder, samples_png)):
         present = [f for f in SAMPLES_FILES if os.path.isfile(os.path.join(folder, f))]
@@ -375,6 +376,7 @@ def write_model_card(folder: str, manifest: dict, samples_png: str | None = "sam
     path = os.path.join(folder, "README.md")
     with open(path, "w") as f:
         f.write(make_model_card(manifest, samples_png, classes_png, mixing or None))
+    add_to_card(folder, manifest)  # the truncation curve's plot, when the folder has one
     return path
 
 
