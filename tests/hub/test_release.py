@@ -69,6 +69,36 @@ def test_release_of_a_smoke_run(tmp_path, monkeypatch, smoke_run):
     np.testing.assert_allclose(window, np.asarray(golden["slice"]), atol=golden["atol"])
 
 
+def test_a_re_release_keeps_the_release_it_replaces(tmp_path, smoke_run):
+    """`overwrite` of an existing folder (a retrained model under the same name): the new manifest's `previous`
+    holds the old release's revision, file hashes, parameters, metrics and recipe (one level), the card says so,
+    and a malformed `previous` is refused."""
+    from zoo.hub.publish import folder_from_workdir
+
+    common = dict(recipe_path="recipes/sngan_fmnist32.py", license="apache-2.0", repo_id="zoo-gan/sngan-fmnist-32",
+                  num_examples=60000, weights_root=str(tmp_path))
+    metric = {"name": "fid", "value": 99.5, "num_fake": 6, "reference": "fmnist/test", "num_real": 6,
+              "feature_extractor": "x", "weights": "ema", "truncation": None, "seed": 0}
+    first = folder_from_workdir(str(smoke_run), metrics=[metric], **common)
+    assert "previous" not in first
+    with pytest.raises(FileExistsError, match="overwrite"):
+        folder_from_workdir(str(smoke_run), **common)
+    second = folder_from_workdir(str(smoke_run), metrics=[{**metric, "value": 50.0}], overwrite=True, **common)
+    previous = second["previous"]
+    assert previous["revision"] is None and previous["params"] == first["params"]
+    assert previous["files"] == {name: entry["sha256"] for name, entry in first["files"].items()}
+    assert previous["metrics"] == first["metrics"] and previous["recipe"]["steps"] == first["recipe"]["steps"]
+    assert "resolved" not in previous["recipe"] and "previous" not in previous
+    card = (tmp_path / "sngan-fmnist-32" / "README.md").read_text()
+    assert "replaces the previous release (never uploaded; recipe `recipes/sngan_fmnist32.py`" in card
+    assert "fid 99.5 (n=6)" in card
+    third = folder_from_workdir(str(smoke_run), overwrite=True, **common)
+    assert third["previous"]["metrics"][0]["value"] == 50.0 and "previous" not in third["previous"]  # one level
+    bad = {**second, "previous": {**previous, "files": {"model.weights.h5": "not-a-hash"}}}
+    with pytest.raises(ValueError, match="previous.files"):
+        validate_manifest(bad)
+
+
 def test_release_of_a_conditional_run_with_truncation_curve(tmp_path, monkeypatch):
     """Labels, the per-class picture and the truncation curve. The features come from the metric tests' fixed
     random projection (`_fake_features`)."""

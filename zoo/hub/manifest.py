@@ -343,6 +343,22 @@ def _versions(value, path):
         _str(value[key], f"{path}.{key}")
 
 
+def _previous(value, path):
+    """The release this one replaced (`zoo.hub.publish.previous_release`): its revision on the Hub (null if it
+    was never uploaded), the sha256 of each of its files, its metrics and its recipe entry."""
+    _check_dict(value, path, ("revision", "files", "metrics", "recipe", "params"))
+    rev = value["revision"]
+    if rev is not None and (not isinstance(rev, str) or not COMMIT_PATTERN.match(rev)):
+        _fail(f"{path}.revision", rev, "null (never uploaded) or the 40-hex commit id of its upload")
+    files = value["files"]
+    if not isinstance(files, dict) or not files or not all(
+            is_file_key(k) and isinstance(v, str) and SHA256_PATTERN.match(v) for k, v in files.items()):
+        _fail(f"{path}.files", files, "{file name: sha256 hex} of the replaced release's model files")
+    _metrics(value["metrics"], f"{path}.metrics")
+    _recipe(value["recipe"], f"{path}.recipe")
+    _int(value["params"], f"{path}.params")
+
+
 _TOP_FIELDS = {
     "name": _str,
     "architecture": _architecture,
@@ -359,8 +375,9 @@ _TOP_FIELDS = {
     "license": _str,
     "sparsity": _sparsity,
     "truncation_space": _truncation_space,
+    "previous": _previous,
 }
-_TOP_OPTIONAL = ("sparsity", "truncation_space")
+_TOP_OPTIONAL = ("sparsity", "truncation_space", "previous")
 _TOP_REQUIRED = tuple(k for k in _TOP_FIELDS if k not in _TOP_OPTIONAL)
 
 

@@ -217,8 +217,22 @@ def training(manifest: dict) -> str:
             f"{stage1_line(recipe)}"
             f"- dataset: {manifest['dataset']['name']} ({manifest['dataset']['split']} split, "
             f"{_fmt(manifest['dataset']['num_examples'])} examples)\n"
-            f"{sparsity_line(manifest)}\n"
+            f"{sparsity_line(manifest)}{previous_line(manifest)}\n"
             f"Exact command:\n\n```bash\n{stage1_command(recipe)}{command}\n```\n")
+
+
+def previous_line(manifest: dict) -> str:
+    """A list item on the release this one replaced (`previous` of a re-release), "" for a first release: its
+    revision, recipe, steps and wall clock, and its untruncated metrics."""
+    previous = manifest.get("previous")
+    if not previous:
+        return ""
+    revision = f"revision `{previous['revision']}`" if previous["revision"] else "never uploaded"
+    recipe = previous["recipe"]
+    metrics = ", ".join(f"{m['name']} {m['value']:.4g} (n={_fmt(m['num_fake'])})" for m in previous["metrics"]
+                        if m.get("truncation") is None and m.get("frame") is None)
+    return (f"- replaces the previous release ({revision}; recipe `{recipe['path']}`, {_fmt(recipe['steps'])} "
+            f"steps, {_duration(recipe['wall_clock_s'])}): {metrics or 'no metrics'}\n")
 
 
 def stage1_line(recipe: dict) -> str:

@@ -91,7 +91,8 @@ def truncation_space(generator) -> str:
 
 def write_manifest(folder: str, *, dataset: dict, license: str, repo_id: str, recipe: dict,
                    metrics: list | tuple = (), name: str | None = None, golden_seed: int = 0, golden_num: int = 2,
-                   golden_atol: float = 1e-4, hub_revision: str | None = None, generator=None) -> dict:
+                   golden_atol: float = 1e-4, hub_revision: str | None = None, generator=None,
+                   previous: dict | None = None) -> dict:
     """Write `<folder>/manifest.json` for the model saved in `folder`; returns the validated manifest.
 
     Filled in from the folder: architecture, config, resolution, params (trainable, generator), files
@@ -110,6 +111,7 @@ def write_manifest(folder: str, *, dataset: dict, license: str, repo_id: str, re
         golden_seed, golden_num, golden_atol: the fixed-seed reference slice checked by the tests.
         hub_revision: the uploaded commit, if already known (publish() records it).
         generator: the generator saved in `folder`, if already loaded from it (default: loaded here).
+        previous: the release this one replaces (`previous_release` of its manifest), kept as `previous`.
 
     Example:
         >>> write_manifest("weights_manifest/sngan-fmnist-32", dataset={"name": "fmnist", "split": "train",
@@ -148,9 +150,23 @@ def write_manifest(folder: str, *, dataset: dict, license: str, repo_id: str, re
     if os.path.isfile(os.path.join(folder, MASKS_FILE)):
         manifest["sparsity"] = {**masks_sparsity(load_masks(os.path.join(folder, MASKS_FILE))[0]),
                                 "scope": MASKS_SCOPE}
+    if previous is not None:
+        manifest["previous"] = previous
     validate_manifest(manifest, folder=folder)
     save_manifest(folder, manifest)
     return manifest
+
+
+def previous_release(manifest: dict) -> dict:
+    """What a re-release keeps of the release it replaces (its manifest's `previous`): the Hub revision (null if
+    it was never uploaded), the sha256 of each model file, the parameter count, the metrics and the recipe entry
+    (without the resolved recipe). One level: the replaced release's own `previous` is not carried on."""
+    recipe = {k: v for k, v in manifest["recipe"].items() if k != "resolved"}
+    if "stage1" in recipe:
+        recipe["stage1"] = {k: v for k, v in recipe["stage1"].items() if k != "resolved"}
+    return {"revision": manifest["hub"]["revision"],
+            "files": {name: entry["sha256"] for name, entry in manifest["files"].items()},
+            "params": manifest["params"], "metrics": [dict(m) for m in manifest["metrics"]], "recipe": recipe}
 
 
 def save_manifest(folder: str, manifest: dict) -> str:
@@ -339,7 +355,8 @@ def folder_from_workdir(workdir: str, *, recipe_path: str, license: str, repo_id
             else `zoo train <recipe_path>`).
         git_commit: the commit the run was trained at (default: the checkout's HEAD now).
         weights_root: the weights_manifest folder (default: `zoo.hub.registry.weights_dir()`).
-        overwrite: replace an existing model folder.
+        overwrite: replace an existing model folder; its manifest's release is kept as `previous`
+            (`previous_release`: revision, file hashes, metrics, recipe), a re-release under the same name.
         stage1: a two-stage model's first run (`zoo.models.latent2s`), a recipe entry of the same form
             ({"path", "steps", "wall_clock_s", "hardware", "git_commit"[, "command"]}), stored as `recipe.stage1`.
 
@@ -349,7 +366,7 @@ def folder_from_workdir(workdir: str, *, recipe_path: str, license: str, repo_id
         ...     metrics=[metric_entry(fid_result, floor=floor_result)])
     """
     from zoo.hub.model_card import write_model_card
-    from zoo.hub.registry import weights_dir
+    from zoo.hub.registry import read_manifest, weights_dir
     from zoo.hub.truncation_plot import add_to_card, write_truncation_plot
     from zoo.models.serialization import load_model_files
 
@@ -362,9 +379,12 @@ def folder_from_workdir(workdir: str, *, recipe_path: str, license: str, repo_id
         raise FileNotFoundError(f"{export}/{CONFIG_FILE} is missing; expected a finished run (zoo train writes "
                                 f"export/ at the end)")
     folder = os.path.join(weights_root or weights_dir(), recipe["name"])
+    previous = None
     if os.path.exists(folder):
         if not overwrite:
             raise FileExistsError(f"{folder} already exists; pass overwrite=True to replace it")
+        if os.path.isfile(os.path.join(folder, MANIFEST_FILE)):  # a re-release: keep what it replaces
+            previous = previous_release(read_manifest(folder))
         shutil.rmtree(folder)
     os.makedirs(folder)
     copy_model_files(export, folder)
@@ -374,7 +394,7 @@ def folder_from_workdir(workdir: str, *, recipe_path: str, license: str, repo_id
         folder, dataset={"name": data["dataset"], "split": data["split"], "num_examples": int(num_examples)},
         license=license, repo_id=repo_id, metrics=metrics,
         recipe={**run_entry(state, recipe_path, command=command, git_commit=git_commit, resolved=recipe),
-                **({"stage1": stage1} if stage1 else {})}, generator=generator)
+                **({"stage1": stage1} if stage1 else {})}, generator=generator, previous=previous)
     write_samples(folder, generator)
     write_class_grid(folder, generator)
     write_style_mixing(folder, generator)
