@@ -87,7 +87,12 @@ def test_video_summary_stores_a_gif_image(tmp_path):
 
 
 class FakeVideoGenerator:
-    def sample(self, num, seed=0, labels=None, truncation=None):
+    """The attributes `zoo sample` reads of a video generator (checked before it samples)."""
+
+    num_classes = 0
+    output_kind = "video"
+
+    def sample(self, num, seed=0, labels=None, truncation=None, standing_stats=True):
         return random_videos(n=num, t=3, h=4, w=4, c=1, seed=seed)
 
 
