@@ -1,7 +1,7 @@
 """zoo's StyleGAN2 training step against NVlabs/stylegan2-ada-pytorch's training iteration, on this CPU.
 
-Both sides train the configuration of zoo's `stylegan2_64_small` preset as `recipes/stylegan2_emoji64_nodiffaug.py`
-runs it (the shipped `stylegan2_emoji64` recipe without DiffAugment): 64x64 RGB, z = w = 128, 2 mapping layers,
+Both sides train the configuration of zoo's `stylegan2_64_small` preset as release 1 of `stylegan2-emoji-64` trained
+it, without DiffAugment (`recipes/pilots/stylegan2_emoji64_p0.py`, config F's full setup, with `diffaugment=""`): 64x64 RGB, z = w = 128, 2 mapping layers,
 256 -> 16 maps from 4x4 to 64x64 (channel_base 1024, channel_max 256), skip G, residual D, minibatch std group 4,
 batch 32, non-saturating logistic loss, style mixing 0.9, EMA (half-life 10 kimg, ramp-up 0.05), Adam lr 0.0025,
 betas (0, 0.99). Two modes:
@@ -49,7 +49,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 RESULTS = os.path.join(ROOT, "benchmarks", "results", "stylegan2_peer.jsonl")
-RECIPE = os.path.join(ROOT, "recipes", "stylegan2_emoji64_nodiffaug.py")
+RECIPE = os.path.join(ROOT, "recipes", "pilots", "stylegan2_emoji64_p0.py")
 BASELINE = "stylegan2-ada-pytorch (CPU, reference ops)"
 EXPECTED_PARAMS = {"G": 1_406_600, "D": 2_273_297}
 LAZY_CYCLE = 16  # steps after which every lazy phase pattern repeats (lcm of the intervals 4 and 16)
@@ -240,12 +240,11 @@ class TorchSide:
 # ---- the zoo side -----------------------------------------------------------------------------------------------
 
 def zoo_recipes():
-    """{"plain": recipe without regularizers, "lazy": the recipe as it is} of stylegan2_emoji64_nodiffaug."""
+    """{"plain": recipe without regularizers, "lazy": with lazy R1 and path length} of release 1's recipe (pilot 0)
+    without DiffAugment."""
     from zoo.training.recipe import load_recipe
 
-    recipe = load_recipe(RECIPE)
-    if recipe.techniques is not None and recipe.techniques.diffaugment:
-        raise SystemExit(f"{RECIPE} uses DiffAugment; the peer benchmark needs the recipe without it")
+    recipe = load_recipe(RECIPE).replace(diffaugment="")
     return {"plain": recipe.replace(objective=()), "lazy": recipe}
 
 

@@ -2,10 +2,10 @@
 configuration turns both off; DiffAugment's low-shot StyleGAN2 runs use no path length).
 
 Reproduces: pilot 0 (`recipes/pilots/stylegan2_emoji64_p0.py`, the shipped recipe with snapshots) with one change,
-compared with it on time-to-quality at the same wall-clock budget and seed.
+compared with it on time-to-quality at the same budget of images and seed.
 
 Command:
-    .venv/bin/python benchmarks/pilots.py recipes/pilots/stylegan2_emoji64_p*.py --minutes 30 --runs ~/zoo-runs/pilots
+    .venv/bin/python benchmarks/pilots.py recipes/pilots/stylegan2_emoji64_p*.py --kimg 64 --runs ~/zoo-runs/pilots --evaluate --num 500
 """
 
 from zoo.training.recipe import base

@@ -5,7 +5,9 @@ training-core refactor (`tests/training/data/smoke_weights.json`, written by `be
 The fast suite checks the richest path, class-conditional BigGAN with orthogonal regularization, DiffAugment
 and AdvAug (default strategy); `make test-slow` checks all 30 (MirroredStrategy and one-stage included). The
 StyleGAN2 recipes' digests were recorded when the family was added (commit 3d534f5: lazy R1 and path length,
-style mixing, noise, EMA by half-life within the 20 steps); the TGANv2 recipe's when it was added (commit
+style mixing, noise, EMA by half-life within the 20 steps) and again when `recipes/stylegan2_emoji64.py` became
+release 2's recipe (no path length, no style mixing; the earlier setup is `recipes/pilots/stylegan2_emoji64_p0.py`,
+whose lazy path-length steps tests/training/test_stylegan2_task.py checks); the TGANv2 recipe's when it was added (commit
 e56699c's code: three levels, the summed real gradient penalty, linear lr decay); the two-stage latent GAN's
 three recipes' when they were added (stage 1: the autoencoder's and the patch D's weights; stage 2: trained on
 the codes of the stage-1 smoke run, `zoo.training.stages`)."""
