@@ -160,8 +160,11 @@ def test_vanishing_radius_gives_the_clean_update_and_disabled_is_unchanged(famil
     assert any(not np.allclose(a, b, rtol=1e-2, atol=1e-3 * scale) for a, b in zip(clean, big))
 
 
-# BigGAN under MirroredStrategy (38 s) only in make test-slow: the fast suite has SNGAN mirrored and BigGAN default
-@pytest.mark.parametrize("family,strategy", [("sngan", "mirrored"), ("biggan", "default"),
+# BigGAN (38 s each) only in make test-slow: the fast suite has SNGAN under MirroredStrategy here, and trains BigGAN
+# with AdvAug (and DiffAugment, class labels and LTH masks) for 20 steps in tests/training/test_smoke_weights.py's
+# fast case, whose weights must equal the recorded ones bit for bit
+@pytest.mark.parametrize("family,strategy", [("sngan", "mirrored"),
+                                             pytest.param("biggan", "default", marks=pytest.mark.slow),
                                              pytest.param("biggan", "mirrored", marks=pytest.mark.slow)])
 def test_training_with_advaug_logs_both_terms(tmp_path, family, strategy):
     """2 steps of the smoke run (a checkpoint and a preview at step 2): every step of a GAN task runs the same

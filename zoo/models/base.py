@@ -16,7 +16,7 @@ import numpy as np
 from zoo.models.compiled_sampling import sampling_functions
 from zoo.models.latents import check_label_values, check_labels, sample_latents
 from zoo.models.pretrained_loader import load_preset
-from zoo.models.standing_stats import BATCH_SIZE, NUM_DRAWS, SEED, standing_statistics
+from zoo.models.standing_stats import SEED, standing_statistics
 from zoo.models.tf_latents import stateless_latents
 
 OUTPUT_KINDS = ("image", "video")
@@ -163,11 +163,12 @@ class GANGenerator(keras.Model):
             out.append(np.asarray(self(z[i:i + batch_size], labels=lab, training=False, **call_kwargs)))
         return np.concatenate(out, axis=0)
 
-    def standing_stats(self, truncation: float, num_draws: int = NUM_DRAWS, batch_size: int = BATCH_SIZE,
+    def standing_stats(self, truncation: float, num_draws: int | None = None, batch_size: int | None = None,
                        seed: int = SEED) -> list:
         """The batch-norm standing statistics of truncation T (Brock et al. 2019, Sec. 3.1; BigGAN-PyTorch
         `utils.accumulate_standing_stats`): per BN layer the mean and variance of its batch statistics over
-        `num_draws` training-mode passes of `batch_size` samples of truncated z (seed `seed`), one float32 array
+        `num_draws` training-mode passes (default `NUM_DRAWS`) of `batch_size` samples (default `BATCH_SIZE`) of
+        truncated z (seed `seed`), one float32 array
         per `standing_statistics(self).variables` entry. Cached per T on this generator (computed on first use;
         recomputed when called with other settings, which then serve `sample` too); [] without batch norm.
         See `zoo.models.standing_stats`."""

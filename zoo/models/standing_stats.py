@@ -109,10 +109,13 @@ class StandingStatistics:
             return self.cache[t]["values"]
         return self.compute(t)
 
-    def compute(self, truncation, num_draws: int = NUM_DRAWS, batch_size: int = BATCH_SIZE,
+    def compute(self, truncation, num_draws: int | None = None, batch_size: int | None = None,
                 seed: int = SEED) -> list:
-        """The statistics of T from `num_draws` passes of `batch_size` samples (cached; recomputed only when the
-        settings differ from the cached ones). [] for a generator without batch norm."""
+        """The statistics of T from `num_draws` passes (default `NUM_DRAWS`, read at call time) of `batch_size`
+        samples (default `BATCH_SIZE`) (cached; recomputed only when the settings differ from the cached ones).
+        [] for a generator without batch norm."""
+        num_draws = NUM_DRAWS if num_draws is None else num_draws
+        batch_size = BATCH_SIZE if batch_size is None else batch_size
         t, num_draws, batch_size = check_settings(truncation, num_draws, batch_size)
         settings = (num_draws, batch_size, int(seed))
         if not self.variables:
